@@ -13,5 +13,5 @@ export const VALUE_OPERATORS = [
   "$inGroup", "$notInGroup",
 ] as const;
 
-/** Every operator name, for validation. */
-export const OPERATORS: ReadonlySet<string> = new Set<string>([...LOGICAL_OPERATORS, ...VALUE_OPERATORS]);
+/** Every operator name, for validation (`$not` appears in both lists). */
+export const OPERATORS: readonly string[] = [...LOGICAL_OPERATORS, ...VALUE_OPERATORS];

@@ -1,0 +1,15 @@
+import { readFileSync } from "node:fs";
+import { safeParseRules, rulesJsonSchema } from "./src/rules/schema";
+const ex = JSON.parse(readFileSync("test/fixtures/design-example.rules.json", "utf8"));
+const r = safeParseRules(ex);
+console.log(r.success ? JSON.stringify(r.data).slice(0, 600) : r.error.message);
+const bad = structuredClone(ex);
+bad.experiences[0].changes[0].selecter = "x"; bad.segments[3].when = { segments: { $all: ["returning", "hot-leed"] } };
+bad.experiences[2].trigger = { exitIntent: { sensitivty: 2 } }; bad.version = 2; bad.experiences[1].variants[0].changes[0].href = "java\tscript:alert(1)";
+bad.metrics.revenue.sum = "purchase."; bad.segments[0].when = { "page.path": { "$regx": "(a+)+" } }; bad.segments.push({ id: "x", when: { "segments": "y" } }, { id: "y", when: {"visitor.sessions": {"$gt": 1}}});
+bad.experiences[0].goals = [{ click: 5 }]; bad.experiences[0].segment = "returnin"; bad.tracking.maxEvents = 1.5; bad.profiling.always = ["emial"];
+bad.groups["bad name"] = [1]; bad.metrics["1x"] = { count: "a" }; bad.experiences[0].changes[1].attributes = { onClick: "x", style: "a", src: "JaVaScRiPt:1" };
+const r2 = safeParseRules(bad);
+console.log(r2.success ? "??" : r2.error.message);
+console.log(safeParseRules("{ not json").error?.message);
+console.log(JSON.stringify(rulesJsonSchema()).length);

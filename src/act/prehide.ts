@@ -1,0 +1,58 @@
+// Pre-hiding for zero flicker: while the page is parsed, elements that a known experience will change are kept
+// invisible (visibility, so nothing shifts) until their change is applied — each for at most `maxMs`. Rules live
+// in a constructed stylesheet: no <style> element and no style attribute, so a strict CSP allows it.
+
+/** Creates the pre-hider of one page. */
+export function createPrehider(doc: Document) {
+  const Sheet = doc.defaultView?.CSSStyleSheet;
+  const supported = Boolean(Sheet && "adoptedStyleSheets" in doc && "replaceSync" in (Sheet as typeof CSSStyleSheet).prototype);
+  const sheet = supported ? new (Sheet as typeof CSSStyleSheet)() : undefined;
+  const hidden = new Set<string>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  function render(): void {
+    if (!sheet) return;
+    sheet.replaceSync(Array.from(hidden, (s) => `${s}{visibility:hidden!important}`).join(""));
+  }
+
+  function revealAll(): void {
+    clearTimeout(timer);
+    hidden.clear();
+    if (sheet) doc.adoptedStyleSheets = doc.adoptedStyleSheets.filter((s) => s !== sheet);
+  }
+
+  return {
+    /** Hides `selectors` (invalid ones are skipped) until revealed, never longer than `maxMs` from now. */
+    hide(selectors: readonly string[], maxMs: number): void {
+      if (!sheet || selectors.length === 0) return;
+      for (const selector of selectors) if (isSelector(doc, selector)) hidden.add(selector);
+      render();
+      doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
+      timer = setTimeout(revealAll, maxMs);
+    },
+    /** Shows the elements of `selector` again (their change was applied). */
+    reveal(selector: string): void {
+      if (!hidden.delete(selector)) return;
+      if (hidden.size === 0) revealAll();
+      else render();
+    },
+    /** Shows everything now (history loaded, or the bound passed). */
+    revealAll,
+    /** Selectors still hidden. */
+    pending(): string[] {
+      return Array.from(hidden);
+    },
+  };
+}
+
+/** The prehider `createPrehider` returns. */
+export type Prehider = ReturnType<typeof createPrehider>;
+
+function isSelector(doc: Document, selector: string): boolean {
+  try {
+    doc.createDocumentFragment().querySelector(selector);
+    return !selector.includes("{") && !selector.includes("}");
+  } catch {
+    return false;
+  }
+}

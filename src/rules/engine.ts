@@ -1,0 +1,184 @@
+// The evaluation engine: rules + stored history + the current page → the context document and segments.
+// Pure: events, time and the environment arrive as arguments, so the CLI's `simulate` runs it in Node.
+import { compileCondition, explainCondition } from "./condition";
+import { addEvent, dayNumber, emptyRollup, mergeRollups, metricValue, type MetricSpec, type Rollup } from "./metrics";
+import { evaluateSegments } from "./segments";
+import { visitorInfo, timeInfo } from "./context";
+import type {
+  Context, DeviceInfo, Json, MetricDef, PageInfo, Rules, SegmintEvent, SessionInfo, ConditionExplanation,
+} from "./types";
+
+/** What the browser (or a simulated history) tells the engine about this moment. */
+export interface Environment {
+  now: number;
+  page: PageInfo;
+  session: Omit<SessionInfo, "pageviews" | "seconds">;
+  visitor: { id: string; firstSeen: number; lastSeen: number; sessions: number };
+  device: DeviceInfo;
+  traits: Record<string, Json>;
+  interests: Record<string, number>;
+}
+
+/** Metric rollups of pruned events, stored beside the event log so pruning never changes a metric. */
+export interface Archive {
+  v: 1;
+  metrics: Record<string, { key: string; rollup: Rollup }>;
+}
+
+/** One full evaluation. */
+export interface Evaluation {
+  context: Context;
+  entered: string[];
+  exited: string[];
+  stickyUntil: Record<string, number>;
+}
+
+/** `explain(segmentId)` data. */
+export interface SegmentExplanation {
+  segment: string;
+  member: boolean;
+  sticky: boolean;
+  conditions: ConditionExplanation[];
+}
+
+const RECENT_SEARCHES = 10;
+const RECENT_PAGES = 20;
+
+// Built-in counters ride on the metric machinery, so they survive pruning like any metric.
+// Their names cannot clash with rules metrics (which match ^[A-Za-z_]…).
+const BUILTIN_METRICS: Record<string, MetricDef> = { $pageviews: { count: "pageview" }, $seconds: { sum: "dwell.seconds" } };
+
+/** Creates an engine for one validated rules file. `tzOffsetMinutes` places events in the visitor's local days. */
+export function createEngine(rules: Rules, tzOffsetMinutes: number) {
+  const specs = metricSpecs(rules);
+  const segmentSpecs = rules.segments.map((def) => ({ def, test: compileCondition(def.when, rules.groups) }));
+  let rollups = new Map<string, Rollup>();
+  let searches: string[] = [];
+  let pages: string[] = [];
+  let sessionCounts = { sid: "", pageviews: 0, seconds: 0 };
+
+  const dayOf = (t: number) => dayNumber(t, tzOffsetMinutes);
+
+  function add(event: SegmintEvent): void {
+    for (const spec of specs) {
+      const rollup = rollups.get(spec.name) ?? emptyRollup();
+      rollups.set(spec.name, addEvent(rollup, spec, event, dayOf(event.t)));
+    }
+    rememberRecent(event);
+    countSession(event);
+  }
+
+  function rememberRecent(event: SegmintEvent): void {
+    if (event.type === "search" && typeof event.query === "string") searches = newestFirst(searches, event.query, RECENT_SEARCHES);
+    if (event.type === "pageview") pages = newestFirst(pages, event.path, RECENT_PAGES);
+  }
+
+  function countSession(event: SegmintEvent): void {
+    if (event.sid !== sessionCounts.sid) sessionCounts = { sid: event.sid, pageviews: 0, seconds: 0 };
+    if (event.type === "pageview") sessionCounts.pageviews++;
+    if (event.type === "dwell" && typeof event.seconds === "number") sessionCounts.seconds += event.seconds;
+  }
+
+  return {
+    /** Replaces the history: the archive of pruned events, then the stored events in time order. */
+    load(events: readonly SegmintEvent[], archive: Archive | undefined): void {
+      rollups = archivedRollups(specs, archive);
+      searches = [];
+      pages = [];
+      sessionCounts = { sid: "", pageviews: 0, seconds: 0 };
+      for (const event of events) add(event);
+    },
+    add,
+    /** Builds the context and decides segments, in rules order. */
+    evaluate(env: Environment, previous: readonly string[], stickyUntil: Record<string, number>): Evaluation {
+      const metrics = metricValues(specs, rollups, env.now, dayOf(env.now));
+      const context = buildContext(env, metrics, sessionCounts, searches, pages, tzOffsetMinutes);
+      const result = evaluateSegments(segmentSpecs, context, stickyUntil, env.now, previous);
+      context.segments = result.ids;
+      return { context, entered: result.entered, exited: result.exited, stickyUntil: result.stickyUntil };
+    },
+    /** Folds events about to be pruned into the archive (the store writes both in one transaction). */
+    fold(pruned: readonly SegmintEvent[], archive: Archive | undefined): Archive {
+      const folded = archivedRollups(specs, archive);
+      for (const event of pruned) {
+        for (const spec of specs) folded.set(spec.name, addEvent(folded.get(spec.name) ?? emptyRollup(), spec, event, dayOf(event.t)));
+      }
+      return toArchive(specs, folded);
+    },
+    /** Each condition of a segment with the value it read, against a context from `evaluate`. */
+    explain(segmentId: string, context: Context, stickyUntil: Record<string, number>, now: number): SegmentExplanation | undefined {
+      const spec = segmentSpecs.find((s) => s.def.id === segmentId);
+      if (!spec) return undefined;
+      const conditions = explainCondition(context, spec.def.when, rules.groups);
+      const member = context.segments.includes(segmentId);
+      return { segment: segmentId, member, sticky: member && !spec.test(context) && (stickyUntil[segmentId] ?? 0) > now, conditions };
+    },
+  };
+}
+
+/** The engine `createEngine` returns. */
+export type Engine = ReturnType<typeof createEngine>;
+
+function metricSpecs(rules: Rules): MetricSpec[] {
+  const defs = { ...BUILTIN_METRICS, ...rules.metrics };
+  return Object.keys(defs).map((name) => {
+    const def = defs[name] as MetricDef;
+    return def.where ? { name, def, where: compileCondition(def.where, rules.groups) as MetricSpec["where"] } : { name, def };
+  });
+}
+
+// An archived rollup is reused only while its metric's definition is unchanged; a changed or new
+// metric starts from the raw events still stored (DESIGN §2).
+function archivedRollups(specs: readonly MetricSpec[], archive: Archive | undefined): Map<string, Rollup> {
+  const rollups = new Map<string, Rollup>();
+  for (const spec of specs) {
+    const saved = archive?.metrics[spec.name];
+    rollups.set(spec.name, saved && saved.key === specKey(spec) ? mergeRollups(emptyRollup(), saved.rollup) : emptyRollup());
+  }
+  return rollups;
+}
+
+function toArchive(specs: readonly MetricSpec[], rollups: Map<string, Rollup>): Archive {
+  const metrics: Archive["metrics"] = {};
+  for (const spec of specs) metrics[spec.name] = { key: specKey(spec), rollup: rollups.get(spec.name) ?? emptyRollup() };
+  return { v: 1, metrics };
+}
+
+function specKey(spec: MetricSpec): string {
+  return JSON.stringify(spec.def);
+}
+
+function metricValues(specs: readonly MetricSpec[], rollups: Map<string, Rollup>, now: number, today: number) {
+  const values: Record<string, Json> = {};
+  for (const spec of specs) values[spec.name] = metricValue(spec, rollups.get(spec.name) ?? emptyRollup(), now, today);
+  return values;
+}
+
+function buildContext(
+  env: Environment,
+  values: Record<string, Json>,
+  session: { sid: string; pageviews: number; seconds: number },
+  searches: string[],
+  pages: string[],
+  tzOffsetMinutes: number,
+): Context {
+  const { $pageviews, $seconds, ...metrics } = values;
+  const own = session.sid === env.session.id;
+  return {
+    page: env.page,
+    session: { ...env.session, pageviews: own ? session.pageviews : 0, seconds: own ? session.seconds : 0 },
+    visitor: visitorInfo({ ...env.visitor, pageviews: Number($pageviews) || 0, seconds: Number($seconds) || 0 }, env.now),
+    device: env.device,
+    time: timeInfo(env.now, tzOffsetMinutes),
+    traits: env.traits,
+    interests: env.interests,
+    metrics,
+    segments: [],
+    searches: searches.slice(),
+    pages: pages.slice(),
+  };
+}
+
+function newestFirst(list: string[], value: string, max: number): string[] {
+  return [value, ...list.filter((v) => v !== value)].slice(0, max);
+}

@@ -1,0 +1,75 @@
+// Segment membership (DESIGN §2 "Segments"): evaluated in rules order, each segment seeing the ones decided before
+// it, with `stickyDays` keeping a visitor in after they stop qualifying.
+
+import type { Context, SegmentDef } from "./types";
+
+/** A segment as the runtime holds it: its definition and its compiled `when`. */
+export interface SegmentSpec {
+  def: SegmentDef;
+  test: (ctx: Context) => boolean;
+}
+
+/** What one evaluation decided. */
+export interface SegmentsResult {
+  /** Member segment ids, in rules order. */
+  ids: string[];
+  /** Sticky deadlines (epoch ms) still running, by segment id; store it for the next evaluation. */
+  stickyUntil: Record<string, number>;
+  /** Ids that are members now and were not before, in rules order. */
+  entered: string[];
+  /** Ids that were members before and are not now, in their previous order. */
+  exited: string[];
+  /** Ids that are members only because of `stickyDays` (they do not qualify now), for `explain()`. */
+  sticky: string[];
+}
+
+const DAY_MS = 86_400_000;
+
+/** A sticky deadline still in force for `id`, or undefined. */
+function runningSticky(stickyUntil: Record<string, number>, id: string, now: number): number | undefined {
+  const until = Object.prototype.hasOwnProperty.call(stickyUntil, id) ? stickyUntil[id] : undefined;
+  return typeof until === "number" && now < until ? until : undefined;
+}
+
+/** Runs a compiled condition; one that throws does not qualify (a broken rule never breaks the page). */
+function qualifies(spec: SegmentSpec, ctx: Context): boolean {
+  try {
+    return spec.test(ctx) === true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Evaluates every segment in order against `ctx` (not changed: segments see a copy whose `segments` holds the ids
+ * decided so far, so a segment can test earlier ones but never later ones). A segment with `stickyDays` that
+ * qualifies gets `stickyUntil[id] = now + stickyDays` days; a visitor is a member while they qualify or
+ * `now < stickyUntil[id]`. Expired deadlines, and those of segments that are gone or no longer sticky, are dropped.
+ */
+export function evaluateSegments(
+  specs: readonly SegmentSpec[],
+  ctx: Context,
+  stickyUntil: Record<string, number>,
+  now: number,
+  previous: readonly string[],
+): SegmentsResult {
+  const ids: string[] = [];
+  const view: Context = { ...ctx, segments: ids };
+  const nextSticky: Record<string, number> = {};
+  const sticky: string[] = [];
+  const seen = new Set<string>();
+  for (const spec of specs) {
+    const { id, stickyDays } = spec.def;
+    if (seen.has(id)) continue; // duplicate ids are a rules error; the first one decides
+    seen.add(id);
+    const pass = qualifies(spec, view);
+    const days = typeof stickyDays === "number" && stickyDays > 0 ? stickyDays : 0;
+    const until = days ? (pass ? now + days * DAY_MS : runningSticky(stickyUntil, id, now)) : undefined;
+    if (until !== undefined) nextSticky[id] = until;
+    if (pass || until !== undefined) ids.push(id);
+    if (!pass && until !== undefined) sticky.push(id);
+  }
+  const entered = ids.filter((id) => !previous.includes(id));
+  const exited = previous.filter((id, i) => !ids.includes(id) && previous.indexOf(id) === i);
+  return { ids, stickyUntil: nextSticky, entered, exited, sticky };
+}

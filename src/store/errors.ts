@@ -1,0 +1,32 @@
+// Stable codes for storage problems: reported once through on("error"), never thrown into the host page.
+
+/** IndexedDB is missing, forbidden or broken (privacy modes, disabled storage): the page runs from memory. */
+export const SEGMINT_STORAGE_UNAVAILABLE = "SEGMINT_STORAGE_UNAVAILABLE";
+/** IndexedDB did not answer `open` in time (Firefox private mode, some Safari states): the page runs from memory. */
+export const SEGMINT_STORAGE_TIMEOUT = "SEGMINT_STORAGE_TIMEOUT";
+/** The connection closed again after one reopen (Safari closes backgrounded tabs' connections): the page runs from memory. */
+export const SEGMINT_STORAGE_CLOSED = "SEGMINT_STORAGE_CLOSED";
+/** The origin's quota is exhausted even after pruning: new events stay in memory. */
+export const SEGMINT_STORAGE_FULL = "SEGMINT_STORAGE_FULL";
+/** Some stored values could not be read; they were skipped and the rest kept. */
+export const SEGMINT_STORAGE_CORRUPT = "SEGMINT_STORAGE_CORRUPT";
+
+/** One of the storage error codes above. */
+export type StorageErrorCode =
+  | typeof SEGMINT_STORAGE_UNAVAILABLE
+  | typeof SEGMINT_STORAGE_TIMEOUT
+  | typeof SEGMINT_STORAGE_CLOSED
+  | typeof SEGMINT_STORAGE_FULL
+  | typeof SEGMINT_STORAGE_CORRUPT;
+
+/** The code for an IndexedDB failure, read from its DOMException name (idb.ts names its own time-out and close). */
+export function storageErrorCode(error: unknown): StorageErrorCode {
+  const name = (error as Error | null)?.name;
+  return name == "TimeoutError"
+    ? SEGMINT_STORAGE_TIMEOUT
+    : name == "ClosedError"
+      ? SEGMINT_STORAGE_CLOSED
+      : name == "QuotaExceededError"
+        ? SEGMINT_STORAGE_FULL
+        : SEGMINT_STORAGE_UNAVAILABLE;
+}

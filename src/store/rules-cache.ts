@@ -1,0 +1,35 @@
+// The last rules file fetched, with its validators, so a repeat visit compiles synchronously at start
+// and revalidates in the background (If-None-Match / If-Modified-Since).
+import { readJson, removeKey, writeJson } from "./local";
+
+const KEY = "segmint:rules";
+/** Larger rules texts are not cached: localStorage holds ~5 MB per origin, shared with the host page. */
+export const RULES_CACHE_MAX = 100_000;
+
+/** A cached rules text and the validators its response carried. */
+export interface CachedRules {
+  text: string;
+  etag?: string | undefined;
+  lastModified?: string | undefined;
+}
+
+const optional = (x: unknown) => x === undefined || typeof x == "string";
+
+/** The cached rules fetched from `url`, or null (nothing cached, another URL, or malformed). */
+export function readRulesCache(url: string): CachedRules | null {
+  const c = readJson(KEY) as (CachedRules & { url: string }) | null;
+  return c?.url === url && typeof c.text == "string" && optional(c.etag) && optional(c.lastModified) ? c : null;
+}
+
+/** Caches the rules fetched from `url` (one entry: it replaces any other); false when too large or not stored. */
+export function writeRulesCache(url: string, rules: CachedRules): boolean {
+  if (rules.text.length <= RULES_CACHE_MAX) return writeJson(KEY, { ...rules, url });
+  // Too large: drop the old entry too, so a stale text is never used for this URL.
+  removeKey(KEY);
+  return false;
+}
+
+/** Removes the cached rules. */
+export function clearRulesCache(): void {
+  removeKey(KEY);
+}

@@ -1,0 +1,87 @@
+// Active dwell time: seconds the page was visible while the visitor was active within the last idleMs.
+// Counted lazily from timestamps (no per-second tick); a timer only drives the write-ahead checkpoints.
+import { guard, listen, stopAll, type OnError } from "./listen";
+
+export interface DwellOptions {
+  /** The clock in epoch ms (the SDK passes its `now`, Date.now by default). */
+  now: () => number;
+  /** Time without activity after which counting pauses until the next activity; default 30 000. */
+  idleMs?: number;
+  /** How often onCheckpoint is offered the running total; default 5 000. */
+  checkpointMs?: number;
+  /** The whole seconds since the last take(), each checkpoint at which they have changed (a write-ahead record). */
+  onCheckpoint(seconds: number): void;
+  onError?: OnError;
+}
+
+export interface Dwell {
+  /** Whole active seconds since the last take(); the fraction carries over, so no time is lost between takes. */
+  take(): number;
+  /** Removes every listener and the timer; take() still returns what was counted until then. */
+  stop(): void;
+}
+
+const ACTIVITY = ["pointermove", "pointerdown", "keydown", "scroll", "touchstart", "wheel"];
+
+/** Starts counting active, visible time now (arriving on the page counts as activity). */
+export function startDwell(options: DwellOptions): Dwell {
+  const { now, idleMs = 30_000 } = options;
+  const visible = () => document.visibilityState === "visible";
+  let banked = 0; // ms counted and not yet taken
+  let active = now(); // the last activity
+  let since: number | null = visible() ? active : null; // start of the span being counted
+  let reported = 0;
+
+  // Banks the running span up to t; past active + idleMs the visitor is idle and the span ends there.
+  const settle = (t: number) => {
+    if (since === null) return;
+    const end = Math.min(t, active + idleMs);
+    banked += Math.max(0, end - since);
+    since = end < t ? null : t;
+  };
+  const seconds = () => {
+    settle(now());
+    return Math.floor(banked / 1000);
+  };
+  const onActivity = () => {
+    const t = now();
+    // pointermove and scroll fire at frame rate: a second's precision is plenty for a 30 s idle rule.
+    if (since !== null && t - active < 1000) return;
+    settle(t);
+    active = t;
+    if (since === null && visible()) since = t;
+  };
+  const onVisibility = () => {
+    const t = now();
+    settle(t);
+    // Coming back to the tab is activity; hidden time never counts.
+    if (visible()) since = active = t;
+    else since = null;
+  };
+  const checkpoint = guard(() => {
+    const s = seconds();
+    if (s !== reported) options.onCheckpoint((reported = s));
+  }, options.onError);
+
+  const timer = setInterval(checkpoint, options.checkpointMs ?? 5000);
+  // Capture on window: scroll does not bubble, and inner scroll containers are where long pages often scroll.
+  const opts = { capture: true, passive: true };
+  const unlisten = stopAll([
+    listen(document, "visibilitychange", onVisibility, options.onError),
+    ...ACTIVITY.map((type) => listen(window, type, onActivity, options.onError, opts)),
+  ]);
+  return {
+    take() {
+      const s = seconds();
+      banked -= s * 1000;
+      reported = 0;
+      return s;
+    },
+    stop() {
+      settle(now());
+      since = null;
+      clearInterval(timer);
+      unlisten();
+    },
+  };
+}
