@@ -8,6 +8,7 @@ export const ErrorCodes = {
   rulesTimeout: "SEGMINT_RULES_TIMEOUT",
   listenerFailed: "SEGMINT_LISTENER_FAILED",
   changeRefused: "SEGMINT_CHANGE_REFUSED",
+  offerFailed: "SEGMINT_OFFER_FAILED",
   badCall: "SEGMINT_BAD_CALL",
   internal: "SEGMINT_INTERNAL",
 } as const;

@@ -5,12 +5,12 @@ import { classifyReferrer, parseClickId, parsePage, parseUtm } from "./rules/ref
 import { getPath } from "./rules/condition";
 import { renderTemplate, templatePaths } from "./rules/template";
 import { freezeContext, timeInfo, visitorInfo } from "./rules/context";
-import type { Change, ConsentState, Context, Json, ProfilingField, Rules, SegmintEvent } from "./rules/types";
+import type { Change, ConsentState, Context, ExperienceDef, Json, ProfilingField, Rules, SegmintEvent, Trigger } from "./rules/types";
 import { createStorage, type SegmintStorage } from "./store/storage";
 import { readSnapshot, writeSnapshot, clearSnapshot, type Snapshot } from "./store/snapshot";
 import { writeRulesCache } from "./store/rules-cache";
 import { takeWriteAhead, writeAhead, dropWriteAhead } from "./store/write-ahead";
-import { openTabChannel, type TabChannel } from "./store/tabs";
+import { openTabChannel, type TabChannel, type TabMessage } from "./store/tabs";
 import { continueSession, type SessionState } from "./track/session";
 import { watchNavigation, watchBackForward } from "./track/page";
 import { startDwell, type Dwell } from "./track/dwell";
@@ -22,6 +22,12 @@ import { createApplier, type Applier, type WantedExperience } from "./act/apply"
 import { adoptStylesheet } from "./act/styles";
 import { createPrehider, type Prehider } from "./act/prehide";
 import { declarativeCss, createDeclarativeText } from "./act/declarative";
+import { afterSeconds, atScrollDepth } from "./act/triggers";
+import { openOffer, OFFER_CSS, type OpenOffer } from "./offer/dialog";
+import { watchExitIntent } from "./offer/exit-intent";
+import { enhanceProfileForms } from "./profile/forms";
+import { metaTags } from "./profile/tags";
+import { nextFields } from "./rules/profiling";
 import { createEmitter, type Listener, type SegmintEvents } from "./emitter";
 import { createReporter, ErrorCodes, type Report } from "./report";
 import { fetchRules, loadRules, syncRules, type LoadedRules } from "./rules-source";
@@ -148,8 +154,8 @@ function browserSegmint(options: SegmintOptions): Segmint {
     context: () => read(undefined, (r) => r.context()),
     explain: (id) => read(undefined, (r) => r.explain(id)),
     experiences: () => read([], (r) => r.experiences()),
-    showOffer: () => undefined,
-    nextFields: () => [],
+    showOffer: (id) => run("showOffer", (r) => r.showOffer(id)),
+    nextFields: (n) => read([], (r) => r.nextFields(n)),
     debug: () => undefined,
     on: (event, fn) => emitter.on(event, fn),
     consent: (state) => run("consent", (r) => r.consent(state)),
@@ -201,7 +207,7 @@ function createPageSide(options: SegmintOptions, report: Report): PageSide {
     prehider: createPrehider(document),
     text: createDeclarativeText(document, (template) => (side.context ? renderTemplate(template, side.context, getPath) : undefined)),
     adopt(rules) {
-      removeStylesheet = adoptStylesheet(document, declarativeCss(rules.segments.map((s) => s.id)));
+      removeStylesheet = adoptStylesheet(document, declarativeCss(rules.segments.map((s) => s.id)) + OFFER_CSS);
     },
     destroy() {
       side.prehider.revealAll();
@@ -326,6 +332,15 @@ async function createRuntime(input: RuntimeInput) {
   const stops: Array<() => void> = [];
   let dwell: Dwell | undefined;
   let tabs: TabChannel | undefined;
+  const armed = new Map<string, () => void>();
+  const fired = new Set<string>();
+  const offers = new Map<string, OpenOffer>();
+  const forms = enhanceProfileForms(document, {
+    profiling: rules.profiling,
+    traits: () => profile.traits,
+    onAnswers: (traits, fields) => (setTraits(traits), record("profile", { fields })),
+    onError: (error) => report(ErrorCodes.internal, `profiling form: ${String(error)}`),
+  });
 
   engine.load(loaded.events, loaded.archive as Archive | undefined);
   recoverWriteAhead(loaded.events);
@@ -400,12 +415,11 @@ async function createRuntime(input: RuntimeInput) {
     const { lastActivity: _ignored, ...sessionInfo } = session;
     return {
       now: now(),
-      page: parsePage(pageUrl, document.title, referrer, pageTags()),
+      page: parsePage(pageUrl, document.title, referrer, metaTags(document)),
       session: sessionInfo,
       visitor: { ...profile.visitor, sessions: session.number },
       device: deviceInfo(),
       traits: profile.traits,
-      interests: {},
     };
   }
 
@@ -437,17 +451,78 @@ async function createRuntime(input: RuntimeInput) {
 
   function applyDecisions(context: Context): void {
     const wanted = decisions
-      .filter((d) => d.state === "applied" && d.changes.length > 0 && triggerOf(d.id) === "load")
+      .filter((d) => d.state === "applied" && d.changes.length > 0 && (triggerOf(d.id) === "load" || fired.has(d.id)))
       .map((d) => wantedOf(d, context));
     applier.sync(wanted);
     input.page.context = context;
     input.page.text.refresh();
-    for (const d of decisions) if (d.state === "control" && triggerOf(d.id) === "load") expose(d.id);
+    armTriggers();
+  }
+
+  function definition(id: string): ExperienceDef | undefined {
+    return rules.experiences.find((e) => e.id === id);
   }
 
   function triggerOf(id: string): string {
-    const trigger = rules.experiences.find((e) => e.id === id)?.trigger ?? "load";
-    return typeof trigger === "string" ? trigger : Object.keys(trigger)[0] ?? "load";
+    const trigger = definition(id)?.trigger ?? "load";
+    return typeof trigger === "string" ? trigger : (Object.keys(trigger)[0] ?? "load");
+  }
+
+  // Experiences that wait for a trigger (or are offers) are armed while they apply, once per page view.
+  function armTriggers(): void {
+    for (const d of decisions) {
+      const live = (d.state === "applied" || d.state === "control") && !fired.has(d.id);
+      const def = definition(d.id);
+      if (!live || !def) disarm(d.id);
+      else if (triggerOf(d.id) === "load" && (def.offer || d.state === "control")) fire(d.id);
+      else if (triggerOf(d.id) !== "load" && !armed.has(d.id)) armed.set(d.id, watchTrigger(def.trigger as Exclude<Trigger, "load">, () => fire(d.id)));
+    }
+  }
+
+  function watchTrigger(trigger: Exclude<Trigger, "load">, onFire: () => void): () => void {
+    if ("afterSeconds" in trigger) return afterSeconds(trigger.afterSeconds, onFire);
+    if ("scrollDepth" in trigger) return atScrollDepth(window, trigger.scrollDepth, onFire);
+    return watchExitIntent({ ...trigger.exitIntent, now, isBlocked: () => offers.size > 0, onExitIntent: onFire, onError: (e) => report(ErrorCodes.internal, String(e)) });
+  }
+
+  function disarm(id: string): void {
+    armed.get(id)?.();
+    armed.delete(id);
+  }
+
+  // A trigger fired: control visitors are exposed (they would have seen it), others get the change or the offer.
+  function fire(id: string): void {
+    disarm(id);
+    fired.add(id);
+    const decision = decisions.find((d) => d.id === id);
+    if (decision?.state === "control") return expose(id);
+    if (definition(id)?.offer) return showOfferNow(id);
+    if (lastContext) applyDecisions(lastContext);
+  }
+
+  function showOfferNow(id: string): void {
+    const offer = definition(id)?.offer;
+    if (!offer || offers.has(id)) return;
+    const offerEvent = (action: "show" | "dismiss" | "accept") => {
+      record("offer", { experience: id, action });
+      emitter.emit("offer", { experience: id, action });
+    };
+    const handle = openOffer(document, id, offer, {
+      onShow: () => (offerEvent("show"), expose(id), remember(id, (h) => ({ ...h, shows: [...(h.shows ?? []), now()].slice(-50) }))),
+      onDismiss: () => (offers.delete(id), offerEvent("dismiss"), remember(id, (h) => ({ ...h, dismissedAt: now() }))),
+      onAccept: () => (offers.delete(id), offerEvent("accept"), convert(id, "offer")),
+      onError: (error) => report(ErrorCodes.offerFailed, `offer ${id}: ${String(error)}`),
+    });
+    if (handle) offers.set(id, handle);
+  }
+
+  // What the visitor did with an experience (caps), merged into the stored document so tabs never overwrite it.
+  function remember(id: string, change: (history: ExperienceHistory) => ExperienceHistory): void {
+    profile.experiences = { ...profile.experiences, [id]: change(profile.experiences[id] ?? {}) };
+    void storage.updateProfile<Record<string, ExperienceHistory>>("experiences", (stored) => {
+      const all = isPlainObject(stored) ? stored : {};
+      return { ...all, [id]: change(all[id] ?? {}) };
+    });
   }
 
   function expose(experience: string): void {
@@ -485,6 +560,7 @@ async function createRuntime(input: RuntimeInput) {
 
   function startCollectors(): void {
     const onError = (error: unknown) => report(ErrorCodes.internal, String(error));
+    if (document.readyState === "loading") stops.push(on(document, "DOMContentLoaded", () => forms.refresh()));
     stops.push(watchNavigation({ hashRoutes: rules.tracking.hashRoutes, onNavigate: (url) => navigate(url), onError }));
     stops.push(watchBackForward(() => navigate(location.href, true), onError));
     stops.push(watchSearchForms((query) => (record("search", { query }), scheduleEvaluation()), { params: rules.tracking.searchParams, onError }));
@@ -498,13 +574,16 @@ async function createRuntime(input: RuntimeInput) {
   function navigate(url: string, restored = false): void {
     recordDwell();
     referrer = restored ? referrer : pageUrl;
+    for (const id of Array.from(armed.keys())) disarm(id);
+    fired.clear();
     startPage(url, restored);
     scheduleEvaluation();
+    queueMicrotask(() => forms.refresh());
   }
 
   function recordDwell(): void {
     const seconds = dwell?.take() ?? 0;
-    if (seconds > 0) record("dwell", { seconds, of: pageviewId });
+    if (seconds > 0) record("dwell", { seconds, of: pageviewId, tags: lastContext?.page.tags ?? [] });
     if (persisting()) dropWriteAhead(pageviewId);
   }
 
@@ -512,7 +591,7 @@ async function createRuntime(input: RuntimeInput) {
   function checkpointDwell(seconds: number): void {
     if (!persisting()) return;
     const session = profile.session as SessionState;
-    writeAhead({ id: pageviewId, t: now(), sid: session.id, path: pathOf(pageUrl), seconds });
+    writeAhead({ id: pageviewId, t: now(), sid: session.id, path: pathOf(pageUrl), seconds, tags: lastContext?.page.tags ?? [] });
   }
 
   // A page closed abruptly never wrote its dwell event; its last checkpoint survived in localStorage. Records
@@ -520,10 +599,10 @@ async function createRuntime(input: RuntimeInput) {
   function recoverWriteAhead(stored: readonly SegmintEvent[]): void {
     if (!persisting()) return;
     for (const item of takeWriteAhead(now() - 3 * CHECKPOINT_MS)) {
-      const { id, t, sid, path, seconds } = item;
+      const { id, t, sid, path, seconds, tags } = item;
       const recorded = stored.some((e) => e.type === "dwell" && e.of === id);
       if (recorded || typeof seconds !== "number" || !(seconds > 0) || typeof sid !== "string" || typeof path !== "string") continue;
-      const event: SegmintEvent = { id: randomId(), t, type: "dwell", sid, path, seconds, of: id };
+      const event: SegmintEvent = { id: randomId(), t, type: "dwell", sid, path, seconds, of: id, tags: Array.isArray(tags) ? tags : [] };
       engine.add(event);
       storage.append(event);
     }
@@ -547,15 +626,46 @@ async function createRuntime(input: RuntimeInput) {
     if (!decision || (decision.state !== "applied" && decision.state !== "control")) return;
     const variant = decision.variant ?? "treated";
     record("conversion", { experience, variant, goal });
+    remember(experience, (h) => ({ ...h, convertedAt: now() }));
     emitter.emit("conversion", { experience, variant, goal });
     pushDataLayer({ event: "segmint_conversion", segmint_experience: experience, segmint_variant: variant, segmint_goal: goal });
   }
 
-  function fromOtherTab(message: { kind: string; events?: SegmintEvent[] }): void {
-    if (message.kind === "events") {
-      for (const event of message.events ?? []) engine.add(event);
-      scheduleEvaluation();
-    }
+  function setTraits(traits: Record<string, Json>): void {
+    if (!isPlainObject(traits)) return report(ErrorCodes.badCall, "setTraits(traits) needs an object");
+    const known = jsonProps(traits);
+    profile.traits = { ...profile.traits, ...known };
+    const saved = storage.updateProfile<Record<string, Json>>("traits", (stored) => ({ ...(isPlainObject(stored) ? stored : {}), ...known }));
+    void saved.then(() => tabs?.post({ kind: "profile", key: "traits" }));
+    scheduleEvaluation();
+  }
+
+  function fromOtherTab(message: TabMessage): void {
+    if (message.kind === "events") for (const event of message.events) engine.add(event);
+    if (message.kind === "profile") void storage.load().then((stored) => adoptProfile(stored.profile));
+    if (message.kind === "forget") void forget(false);
+    scheduleEvaluation();
+  }
+
+  // Another tab changed a profile document: take its traits, sticky segments and experience history.
+  function adoptProfile(stored: Record<string, unknown>): void {
+    const fresh = profileOf(stored, now());
+    Object.assign(profile, { traits: fresh.traits, sticky: fresh.sticky, experiences: fresh.experiences });
+    scheduleEvaluation();
+  }
+
+  // forget(): every stored byte erased, other tabs told, and a new anonymous visitor starts on this page.
+  async function forget(tellOtherTabs: boolean): Promise<void> {
+    await storage.clear();
+    clearSnapshot();
+    if (tellOtherTabs) tabs?.post({ kind: "forget" });
+    bufferedEvents.length = 0;
+    Object.assign(profile, { visitor: { id: randomId(), firstSeen: now(), lastSeen: now() }, traits: {}, sticky: {}, experiences: {} });
+    delete profile.session;
+    previousSegments = [];
+    engine.load([], undefined);
+    startPage(pageUrl, false);
+    evaluate();
   }
 
   function prune(): void {
@@ -568,11 +678,6 @@ async function createRuntime(input: RuntimeInput) {
     });
   }
 
-  function pageTags(): string[] {
-    const meta = document.querySelector('meta[name="segmint:tags"]');
-    return (meta?.getAttribute("content") ?? "").split(",").map((t) => t.trim()).filter(Boolean);
-  }
-
   return {
     track(type: string, props?: Record<string, Json>): void {
       if (typeof type !== "string" || !type) return report(ErrorCodes.badCall, "track(type) needs a non-empty string type");
@@ -583,13 +688,14 @@ async function createRuntime(input: RuntimeInput) {
     page(url?: string): void {
       navigate(url ? new URL(url, location.href).href : location.href);
     },
-    setTraits(traits: Record<string, Json>): void {
-      if (!isPlainObject(traits)) return report(ErrorCodes.badCall, "setTraits(traits) needs an object");
-      profile.traits = { ...profile.traits, ...jsonProps(traits) };
-      void storage.updateProfile<Record<string, Json>>("traits", (stored) => ({ ...(isPlainObject(stored) ? stored : {}), ...jsonProps(traits) }));
-      tabs?.post({ kind: "profile", key: "traits" });
-      scheduleEvaluation();
+    setTraits,
+    showOffer(id: string): void {
+      const decision = decisions.find((d) => d.id === id);
+      if (!definition(id)?.offer) return report(ErrorCodes.badCall, `showOffer("${id}"): no experience with an offer has that id`);
+      if (decision?.state === "control") return expose(id);
+      showOfferNow(id);
     },
+    nextFields: (n: number) => nextFields(rules.profiling, profile.traits, n),
     segments: () => previousSegments.slice(),
     context: () => (lastContext ? freezeContext(lastContext) : undefined),
     explain: (id: string) => (lastContext ? engine.explain(id, lastContext, profile.sticky, now()) : undefined),
@@ -613,26 +719,16 @@ async function createRuntime(input: RuntimeInput) {
       }
     },
     exportData: () => storage.export(),
-    async forget(): Promise<void> {
-      await storage.clear();
-      clearSnapshot();
-      tabs?.post({ kind: "forget" });
-      bufferedEvents.length = 0;
-      profile.visitor = { id: randomId(), firstSeen: now(), lastSeen: now() };
-      delete profile.session;
-      profile.traits = {};
-      profile.sticky = {};
-      profile.experiences = {};
-      engine.load([], undefined);
-      startPage(pageUrl, false);
-      evaluate();
-    },
+    forget: () => forget(true),
     destroy(): void {
       recordDwell();
       void storage.flush();
       for (const stop of stops.splice(0)) stop();
       dwell?.stop();
       tabs?.close();
+      for (const id of Array.from(armed.keys())) disarm(id);
+      for (const offer of offers.values()) offer.close();
+      forms.stop();
       input.page.destroy();
       setSegmentClasses(previousSegments, []);
     },

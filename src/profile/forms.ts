@@ -29,6 +29,7 @@ type Undo = () => void;
 type Guard = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => void;
 
 const CONTROL = /^(INPUT|SELECT|TEXTAREA)$/;
+const EVENTS = ["input", "change", "invalid", "submit"];
 // segmint's stylesheet makes it `display: none !important`, so author CSS like `.row { display: flex }` cannot undo it.
 const HIDDEN_CLASS = "segmint-hidden";
 
@@ -95,19 +96,14 @@ function enhanceForm(form: HTMLFormElement, options: ProfileFormsOptions, guard:
     validity.add(control);
   };
   shown.forEach((name) => controlsOf(form, name).forEach(check));
-  const listeners: Array<[string, EventListener, boolean]> = [
-    ["input", (e) => isControl(e.target) && check(e.target), false],
-    ["change", (e) => isControl(e.target) && check(e.target), false],
-    // `invalid` does not bubble: catch it on the way down.
-    ["invalid", (e) => isControl(e.target) && check(e.target), true],
-    // Capture, so the answers are read before a site's own handler can reset or replace the form. Never prevented.
-    ["submit", () => submitted(form, options, shown), true],
-  ];
-  for (const [type, fn, capture] of listeners) {
-    const handler = guard(fn);
-    form.addEventListener(type, handler, capture);
-    undos.push(() => form.removeEventListener(type, handler, capture));
-  }
+  const handler = guard((e: Event) => {
+    if (e.type === "submit") submitted(form, options, shown);
+    else if (isControl(e.target)) check(e.target);
+  });
+  // Capture: `invalid` does not bubble, a site's own input handler still gets the last word on validity, and the
+  // answers are read before a site's submit handler can reset or replace the form. Nothing is ever prevented.
+  for (const type of EVENTS) form.addEventListener(type, handler, true);
+  undos.push(() => EVENTS.forEach((type) => form.removeEventListener(type, handler, true)));
   undos.push(() => validity.forEach((c) => c.setCustomValidity("")));
   return () => undos.reverse().forEach((undo) => undo());
 }
@@ -183,17 +179,19 @@ function hide(form: HTMLFormElement, name: string, controls: Control[]): Undo {
  */
 function nativeMessage(control: Control, kind: InvalidKind): string {
   const doc = control.ownerDocument;
+  let native: HTMLInputElement | HTMLSelectElement;
   if (kind === "option") {
-    const select = doc.createElement("select");
-    select.required = true;
-    return select.validationMessage || "Invalid value";
+    native = doc.createElement("select");
+    native.required = true;
+  } else {
+    native = doc.createElement("input");
+    if (kind === "email") native.type = "email";
+    else {
+      native.pattern = "(?!)"; // matches nothing
+      native.title = control.title; // browsers append it to the pattern message, as for a native pattern field
+    }
+    native.value = control.value;
   }
-  const input = doc.createElement("input");
-  if (kind === "email") input.type = "email";
-  else {
-    input.pattern = "(?!)"; // matches nothing
-    input.title = control.title; // browsers append it to the pattern message, as for a native pattern field
-  }
-  input.value = control.value;
-  return input.validationMessage || "Invalid value";
+  // An empty message would clear the error; no browser gives one, but a stub DOM might.
+  return native.validationMessage || "Invalid value";
 }

@@ -167,7 +167,7 @@ function experience(): Check {
   return obj(
     {
       id: R(id), description: text, segment: alt(text, arr(text, 1)), when: condition, pages: condition,
-      enabled: bool, start: date, end: date, holdout: num(0, false, 2), changes,
+      enabled: bool, start: date, end: date, holdout: num(0, false, 1), changes,
       variants: arr(obj({ id: R(id), weight: positive, changes: R(changes) }), 1),
       offer: obj({ template: text, title: text, body: text, cta }, offerProblem),
       trigger: trigger(),

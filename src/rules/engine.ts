@@ -4,6 +4,7 @@ import { compileCondition, explainCondition } from "./condition";
 import { addEvent, dayNumber, emptyRollup, mergeRollups, metricValue, type MetricSpec, type Rollup } from "./metrics";
 import { evaluateSegments } from "./segments";
 import { visitorInfo, timeInfo } from "./context";
+import { addInterest, interestScores, tagsForPage, type InterestState, type TagRule } from "./interests";
 import type {
   Context, DeviceInfo, Json, MetricDef, PageInfo, Rules, SegmintEvent, SessionInfo, ConditionExplanation,
 } from "./types";
@@ -16,13 +17,13 @@ export interface Environment {
   visitor: { id: string; firstSeen: number; lastSeen: number; sessions: number };
   device: DeviceInfo;
   traits: Record<string, Json>;
-  interests: Record<string, number>;
 }
 
-/** Metric rollups of pruned events, stored beside the event log so pruning never changes a metric. */
+/** Metric rollups and interest scores of pruned events, stored beside the event log so pruning changes neither. */
 export interface Archive {
   v: 1;
   metrics: Record<string, { key: string; rollup: Rollup }>;
+  interests?: InterestState;
 }
 
 /** One full evaluation. */
@@ -52,7 +53,10 @@ const BUILTIN_METRICS: Record<string, MetricDef> = { $pageviews: { count: "pagev
 export function createEngine(rules: Rules, tzOffsetMinutes: number) {
   const specs = metricSpecs(rules);
   const segmentSpecs = rules.segments.map((def) => ({ def, test: compileCondition(def.when, rules.groups) }));
+  const tagRules: TagRule[] = rules.interests.tags.map((r) => ({ test: compileCondition(r.when, rules.groups), tags: r.tags }));
+  const halfLife = rules.interests.halfLifeDays;
   let rollups = new Map<string, Rollup>();
+  let interests: InterestState = {};
   let searches: string[] = [];
   let pages: string[] = [];
   let sessionCounts = { sid: "", pageviews: 0, seconds: 0 };
@@ -66,6 +70,7 @@ export function createEngine(rules: Rules, tzOffsetMinutes: number) {
     }
     rememberRecent(event);
     countSession(event);
+    interests = withInterest(interests, event, halfLife);
   }
 
   function rememberRecent(event: SegmintEvent): void {
@@ -83,6 +88,7 @@ export function createEngine(rules: Rules, tzOffsetMinutes: number) {
     /** Replaces the history: the archive of pruned events, then the stored events in time order. */
     load(events: readonly SegmintEvent[], archive: Archive | undefined): void {
       rollups = archivedRollups(specs, archive);
+      interests = archive?.interests ?? {};
       searches = [];
       pages = [];
       sessionCounts = { sid: "", pageviews: 0, seconds: 0 };
@@ -93,6 +99,8 @@ export function createEngine(rules: Rules, tzOffsetMinutes: number) {
     evaluate(env: Environment, previous: readonly string[], stickyUntil: Record<string, number>): Evaluation {
       const metrics = metricValues(specs, rollups, env.now, dayOf(env.now));
       const context = buildContext(env, metrics, sessionCounts, searches, pages, tzOffsetMinutes);
+      context.interests = interestScores(interests, env.now, halfLife);
+      context.page = { ...context.page, tags: tagsForPage(env.page.tags, tagRules, context) };
       const result = evaluateSegments(segmentSpecs, context, stickyUntil, env.now, previous);
       context.segments = result.ids;
       return { context, entered: result.entered, exited: result.exited, stickyUntil: result.stickyUntil };
@@ -100,10 +108,12 @@ export function createEngine(rules: Rules, tzOffsetMinutes: number) {
     /** Folds events about to be pruned into the archive (the store writes both in one transaction). */
     fold(pruned: readonly SegmintEvent[], archive: Archive | undefined): Archive {
       const folded = archivedRollups(specs, archive);
+      let foldedInterests = archive?.interests ?? {};
       for (const event of pruned) {
         for (const spec of specs) folded.set(spec.name, addEvent(folded.get(spec.name) ?? emptyRollup(), spec, event, dayOf(event.t)));
+        foldedInterests = withInterest(foldedInterests, event, halfLife);
       }
-      return toArchive(specs, folded);
+      return { ...toArchive(specs, folded), interests: foldedInterests };
     },
     /** Each condition of a segment with the value it read, against a context from `evaluate`. */
     explain(segmentId: string, context: Context, stickyUntil: Record<string, number>, now: number): SegmentExplanation | undefined {
@@ -171,12 +181,19 @@ function buildContext(
     device: env.device,
     time: timeInfo(env.now, tzOffsetMinutes),
     traits: env.traits,
-    interests: env.interests,
+    interests: {},
     metrics,
     segments: [],
     searches: searches.slice(),
     pages: pages.slice(),
   };
+}
+
+// Active dwell on a tagged page feeds its tags' interest scores (dwell events carry the page's tags).
+function withInterest(state: InterestState, event: SegmintEvent, halfLifeDays: number): InterestState {
+  if (event.type !== "dwell" || typeof event.seconds !== "number" || !Array.isArray(event.tags)) return state;
+  const tags = event.tags.filter((t): t is string => typeof t === "string");
+  return tags.length ? addInterest(state, tags, event.seconds, event.t, halfLifeDays) : state;
 }
 
 function newestFirst(list: string[], value: string, max: number): string[] {

@@ -1,7 +1,6 @@
 // Interests (DESIGN §2 `interests`, §3 `context.interests`): active seconds on tagged pages, decayed exponentially.
 // A score is stored "as of" a time t; moving it to t' multiplies by 2^(-(t'-t)/halfLife), which makes scores
 // order-independent and mergeable — events from another tab, or late, add up exactly as if they came in order.
-import type { Json } from "./types";
 
 /** Per tag, the score as of time `t` (epoch ms). JSON-serialisable, for the profile store. */
 export type InterestState = Record<string, { score: number; t: number }>;
@@ -63,8 +62,8 @@ export function interestScores(state: InterestState, now: number, halfLifeDays: 
   const out: Record<string, number> = {};
   if (!(top > 0)) return out;
   for (const [tag, score] of ranked.slice(0, MAX_SCORES)) {
-    const scaled = Math.round((score / top) * 1000) / 1000;
-    if (scaled >= 0.001) out[tag] = scaled;
+    const scaled = score / top;
+    if (scaled >= 0.001) out[tag] = Math.round(scaled * 1000) / 1000;
   }
   return out;
 }
@@ -98,18 +97,6 @@ export function tagsForPage(metaTags: string[], rules: TagRule[], ctx: unknown):
     const tag = raw.trim().toLowerCase();
     if (tag && tag.length <= MAX_TAG_LENGTH && !unsafe(tag) && !out.includes(tag)) out.push(tag);
     if (out.length === MAX_PAGE_TAGS) break;
-  }
-  return out;
-}
-
-/** Reads a stored state back, dropping anything malformed (storage outlives versions of the code). */
-export function interestStateOf(value: Json | undefined): InterestState {
-  const out: InterestState = {};
-  if (!value || typeof value !== "object" || Array.isArray(value)) return out;
-  for (const [tag, s] of Object.entries(value)) {
-    if (s && typeof s === "object" && !Array.isArray(s) && typeof s.score === "number" && typeof s.t === "number" && !unsafe(tag)) {
-      out[tag] = { score: s.score, t: s.t };
-    }
   }
   return out;
 }

@@ -506,7 +506,7 @@ export function rulesJsonSchema(): Record<string, unknown> {
       if (ctx.zodSchema._zod.def.type === "custom") ctx.jsonSchema.$ref = "#/definitions/condition";
     },
   }) as Record<string, unknown>;
-  const { $schema, ...rest } = generated;
+  const { $schema, ...rest } = tidy(generated) as Record<string, unknown>;
   return {
     $schema,
     $id: SCHEMA_ID,
@@ -515,6 +515,17 @@ export function rulesJsonSchema(): Record<string, unknown> {
     description: "Segments, metrics and experiences for segmint (segmint.rules.json). Check a file with `npx segmint validate`.",
     definitions: conditionDefinitions(),
   };
+}
+
+/** Drops the `allOf: [{ $ref }]` zod wraps around a described condition, which already carries the same `$ref`. */
+function tidy(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(tidy);
+  if (!isObj(node)) return node;
+  const out: Dict = {};
+  for (const [key, value] of Object.entries(node)) out[key] = tidy(value);
+  const allOf = out.allOf;
+  if (Array.isArray(allOf) && allOf.length === 1 && isObj(allOf[0]) && allOf[0].$ref === out.$ref) delete out.allOf;
+  return out;
 }
 
 function conditionDefinitions(): Record<string, unknown> {

@@ -83,7 +83,6 @@ function environment(history: History, url: string, { now, sid, startedAt }: Mom
     visitor: { id: history.visitorId ?? "simulated-visitor", firstSeen, lastSeen, sessions },
     device: DESKTOP,
     traits: history.traits ?? {},
-    interests: {},
   };
 }
 

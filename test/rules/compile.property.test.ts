@@ -94,62 +94,98 @@ const tricky: unknown[] = [
   "control", [], [1], ["x"], {}, { x: 1 }, { $gt: 1 }, { $regx: 1 }, { "page.path": "/" }, { selector: "h1" },
 ];
 
+/** Values near the one already there: the edges of ranges, near-miss strings, the wrong type. */
+function nearby(current: unknown): unknown[] {
+  if (typeof current === "number") {
+    return [current + 1, current - 1, current * 10, -current, current + 0.5, current - 0.5, current + 1e-9, 0, -0, 1, 100, 101, 1e300, Number.NaN, String(current), null];
+  }
+  if (typeof current === "string") {
+    return [`${current}x`, `x${current}`, current.toUpperCase(), ` ${current}`, `${current} `, `${current}.`, `.${current}`, current.slice(1), current.replace(".", ".."), "", 1, [current], null];
+  }
+  if (typeof current === "boolean") return [!current, String(current), 1, 0, null];
+  if (Array.isArray(current)) return [[], [...current, ...current], current.slice(1), [...current, null], [...current, {}], current[0], {}];
+  return [{}, [], "x", null, 1];
+}
+
 const jsonValue = fc.jsonValue({ maxDepth: 2 });
 const someValue = fc.oneof(fc.constantFrom(...tricky), jsonValue, fc.string({ maxLength: 8 }));
+
+/** Every key the base files use: a key that is valid somewhere else is the likeliest misplaced one. */
+function keysOf(value: unknown, into = new Map<string, unknown>()): Map<string, unknown> {
+  if (Array.isArray(value)) value.forEach((v) => keysOf(v, into));
+  else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (!into.has(k)) into.set(k, v);
+      keysOf(v, into);
+    }
+  }
+  return into;
+}
+/** Each key the base files use, with a value it has there. */
+const knownValues = keysOf(bases);
+const knownKeys = [...knownValues.keys()];
 const someKey = fc.oneof(
-  fc.constantFrom("selecter", "$regx", "$gt", "$in", "__proto__", "constructor", "text", "html", "id", "x", "segments", "page.path", "on", "weight"),
+  fc.constantFrom(...knownKeys),
+  fc.constantFrom("selecter", "$regx", "$gt", "$in", "$and", "__proto__", "constructor", "x", "page.path", "on", "a..b", ""),
   fc.string({ maxLength: 6 }),
 );
 
 type Mutation =
   | { kind: "delete"; at: number }
+  | { kind: "near"; at: number; pick: number }
   | { kind: "set"; at: number; value: unknown }
   | { kind: "add"; at: number; key: string; value: unknown }
   | { kind: "rename"; at: number; key: string };
 
+const at = fc.nat();
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant("delete" as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant("set" as const), at: fc.nat(), value: someValue }),
-  fc.record({ kind: fc.constant("set" as const), at: fc.nat(), value: someValue }),
-  fc.record({ kind: fc.constant("add" as const), at: fc.nat(), key: someKey, value: someValue }),
-  fc.record({ kind: fc.constant("rename" as const), at: fc.nat(), key: someKey }),
+  fc.record({ kind: fc.constant("delete" as const), at }),
+  { arbitrary: fc.record({ kind: fc.constant("near" as const), at, pick: fc.nat() }), weight: 3 },
+  { arbitrary: fc.record({ kind: fc.constant("set" as const), at, value: someValue }), weight: 2 },
+  { arbitrary: fc.record({ kind: fc.constant("add" as const), at, key: someKey, value: fc.oneof(fc.constantFrom("h1", 1, true, {}, [], null), someValue) }), weight: 2 },
+  fc.record({ kind: fc.constant("rename" as const), at, key: someKey }),
 );
+
+function define(target: object, key: string | number, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
 
 /** A copy of `base` with one mutation applied. */
 function mutate(base: unknown, m: Mutation): unknown {
   const doc = structuredClone(base) as Json;
   if (m.kind === "add") {
     const all = objects(doc);
-    const target = all[m.at % all.length]!;
-    Object.defineProperty(target, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
+    if (all.length) define(all[m.at % all.length]!, m.key, m.value);
     return doc;
   }
   const all = locations(doc);
   if (!all.length) return m.kind === "set" ? m.value : doc;
   const { parent, key } = all[m.at % all.length]!;
+  const current = (parent as Record<string, unknown>)[key];
   if (m.kind === "delete") {
     if (Array.isArray(parent)) parent.splice(key as number, 1);
     else delete parent[key as string];
-  } else if (m.kind === "set") {
-    Object.defineProperty(parent, key, { value: m.value, enumerable: true, writable: true, configurable: true });
+  } else if (m.kind === "set") define(parent, key, m.value);
+  else if (m.kind === "near") {
+    const options = nearby(current);
+    define(parent, key, options[m.pick % options.length]);
   } else if (!Array.isArray(parent)) {
-    const value = parent[key as string];
     delete parent[key as string];
-    Object.defineProperty(parent, m.key, { value, enumerable: true, writable: true, configurable: true });
+    define(parent, m.key, current);
   }
   return doc;
 }
 
 /** The fail-closed property, and equal results where both accept; also flags files only the runtime refuses. */
-function agree(input: unknown): void {
+function agree(input: unknown, label = ""): void {
   const parsed = safeParseRules(input, options);
   const compiled = compileRules(input, options);
   if (!parsed.success) {
-    expect(compiled.ok, `compileRules accepted a file parseRules rejects:\n${parsed.error.message}`).toBe(false);
+    expect(compiled.ok, `${label}: compileRules accepted a file parseRules rejects:\n${parsed.error.message}`).toBe(false);
     return;
   }
-  expect(compiled.ok ? [] : compiled.issues, "compileRules rejected a file parseRules accepts").toEqual([]);
-  if (compiled.ok) expect(compiled.rules).toStrictEqual(parsed.data);
+  expect(compiled.ok ? [] : compiled.issues, `${label}: compileRules rejected a file parseRules accepts`).toEqual([]);
+  if (compiled.ok) expect(compiled.rules, label).toStrictEqual(parsed.data);
 }
 
 describe("compileRules agrees with safeParseRules", () => {
@@ -171,13 +207,40 @@ describe("compileRules agrees with safeParseRules", () => {
     );
   });
 
-  it("one mutation of a valid file: rejected by the runtime whenever the schema rejects it (≥ 2000 runs)", () => {
+  it("one random mutation of a valid file: rejected by the runtime whenever the schema rejects it", () => {
     const baseArb = fc.oneof(fc.constantFrom(...bases), validRulesArb);
     fc.assert(
       fc.property(baseArb, mutationArb, (base, m) => agree(mutate(base, m))),
-      { numRuns: 2400 },
+      { numRuns: 1500 },
     );
   });
+
+  it("every place in the base files: deleted, each nearby value, a misplaced key added", () => {
+    let runs = 0;
+    const check = (base: unknown, m: Mutation) => {
+      agree(mutate(base, m), JSON.stringify(m));
+      runs++;
+    };
+    for (const base of bases) {
+      const places = locations(structuredClone(base) as Json);
+      places.forEach(({ parent, key }, at) => {
+        check(base, { kind: "delete", at });
+        const count = nearby((parent as Record<string, unknown>)[key]).length;
+        for (let pick = 0; pick < count; pick++) check(base, { kind: "near", at, pick });
+      });
+      const targets = objects(structuredClone(base) as Json).length;
+      for (let at = 0; at < targets; at++) {
+        // A plain unknown key with values of each type, and a rotating sample of keys valid elsewhere.
+                for (const value of ["h1", true, 1, {}]) check(base, { kind: "add", at, key: "x", value });
+        for (let j = 0; j < 6; j++) {
+          const key = knownKeys[(at * 7 + j * 13) % knownKeys.length]!;
+          check(base, { kind: "add", at, key, value: knownValues.get(key) });
+        }
+      }
+    }
+    console.log(`sweep: ${runs} mutations`);
+    expect(runs).toBeGreaterThan(2000);
+  }, 60_000);
 
   it("two mutations, for interactions between fields", () => {
     fc.assert(
