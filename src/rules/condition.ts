@@ -46,7 +46,11 @@ function step(current: unknown, key: string): unknown {
 export function getPath(doc: unknown, path: string): unknown {
   if (typeof path !== "string") return null;
   let current = doc;
-  for (const key of path.split(".")) current = step(current, key);
+  try {
+    for (const key of path.split(".")) current = step(current, key);
+  } catch {
+    return null; // a throwing getter or proxy: not JSON, read as missing
+  }
   return current;
 }
 
@@ -318,32 +322,37 @@ function typeName(v: unknown): string {
 // ---- versions ---------------------------------------------------------------------------------------------------
 
 /** GrowthBook's paddedVersionString: "v1.2.3-rc.1+build" → padded parts that compare as plain strings. */
-function paddedVersion(input: unknown): string {
-  const text = typeof input === "number" ? input + "" : input && typeof input === "string" ? input : "0";
+function paddedVersion(text: string): string {
   const parts = text.replace(/(^v|\+.*$)/g, "").split(/[-.]/);
   // A release sorts after its pre-releases: "~" is the largest printable ASCII character.
   if (parts.length === 3) parts.push("~");
   return parts.map((p) => (/^[0-9]+$/.test(p) ? p.padStart(5, " ") : p)).join("-");
 }
 
+/** GrowthBook reads numbers as text and anything else that is not a non-empty string as "0". */
+function versionText(input: unknown): string {
+  return typeof input === "number" ? input + "" : input && typeof input === "string" ? input : "0";
+}
+
 let versionCache: Map<string, string> | undefined;
 
-/** Padded versions of attribute strings, shared by all conditions: an app's version is the same string every time. */
-function cachedVersion(v: unknown): string {
+/** Padded versions, shared by all conditions: an app's version is the same string every time. */
+function cachedVersion(input: unknown): string {
+  const text = versionText(input);
   // Only short strings are kept, and at most 256 of them: never an unbounded cache keyed by user input.
-  if (typeof v !== "string" || v.length > 64) return paddedVersion(v);
+  if (text.length > 64) return paddedVersion(text);
   versionCache ??= new Map();
-  let padded = versionCache.get(v);
+  let padded = versionCache.get(text);
   if (padded === undefined) {
-    padded = paddedVersion(v);
+    padded = paddedVersion(text);
     if (versionCache.size >= 256) versionCache.delete(versionCache.keys().next().value!);
-    versionCache.set(v, padded);
+    versionCache.set(text, padded);
   }
   return padded;
 }
 
 function compileVersion(op: string, arg: unknown): Test {
-  const want = paddedVersion(arg);
+  const want = paddedVersion(versionText(arg));
   switch (op) {
     case "$veq":
       return (v) => cachedVersion(v) === want;

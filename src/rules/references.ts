@@ -57,6 +57,11 @@ export function joinIndex(base: string, index: number): string {
   return `${base}[${index}]`;
 }
 
+/** Reports a problem into a walk's issues. */
+function add(walk: { out: RulesIssue[] }, path: string, message: string): void {
+  walk.out.push(issue(path, message));
+}
+
 /** An issue at `path` (the root, written `$`, when empty). */
 export function issue(path: string, message: string): RulesIssue {
   return { path: path || "$", message };
@@ -115,7 +120,7 @@ export function attributeProblem(name: string, value: unknown): string | null {
 /** Null when a change has at least one operation and at most one content operation (text/template/html/insert). */
 export function changeProblem(change: Dict): string | null {
   const content = ["text", "template", "html", "insert"].filter((k) => change[k] !== undefined);
-  if (content.length > 1) return `use one of ${content.join(", ")}: a change has one content operation`;
+  if (content.length > 1) return `a change has one content operation, not ${content.join(" and ")}`;
   if (change.hide === true && change.show === true) return "a change cannot both hide and show";
   const other = ["href", "attributes", "addClass", "removeClass"].some((k) => change[k] !== undefined);
   if (content.length || other || change.hide === true || change.show === true) return null;
@@ -181,20 +186,20 @@ interface Walk {
 }
 
 function checkCondition(c: unknown, path: string, w: Walk, depth: number): void {
-  if (depth > MAX_DEPTH) return void w.out.push(issue(path, "nested too deeply"));
-  if (!isObj(c)) return void w.out.push(issue(path, "expected a condition (an object)"));
+  if (depth > MAX_DEPTH) return add(w, path, "nested too deeply");
+  if (!isObj(c)) return add(w, path, "expected a condition (an object)");
   for (const key of Object.keys(c)) {
     const value = c[key];
     const at = joinKey(path, key);
     if (key === "$and" || key === "$or" || key === "$nor") {
       if (Array.isArray(value)) value.forEach((item, i) => checkCondition(item, joinIndex(at, i), w, depth + 1));
-      else w.out.push(issue(at, "expected a list of conditions"));
+      else add(w, at, "expected a list of conditions");
     } else if (key === "$not") checkCondition(value, at, w, depth + 1);
     else if (key[0] === "$") {
       const known = (VALUE_OPERATORS as readonly string[]).includes(key);
-      w.out.push(issue(at, known ? `"${key}" must follow a path` : unknownOperator(key, w)));
+      add(w, at, known ? `"${key}" must follow a path` : unknownOperator(key, w));
     } else {
-      if (!isDotPath(key, 1)) w.out.push(issue(at, `malformed path "${key}"`));
+      if (!isDotPath(key, 1)) add(w, at, `malformed path "${key}"`);
       checkValue(value, at, w, depth + 1);
     }
   }
@@ -202,25 +207,25 @@ function checkCondition(c: unknown, path: string, w: Walk, depth: number): void 
 
 /** A condition value: a literal to compare with, or an operator object (every key starts with `$`). */
 function checkValue(value: unknown, path: string, w: Walk, depth: number): void {
-  if (depth > MAX_DEPTH) return void w.out.push(issue(path, "nested too deeply"));
+  if (depth > MAX_DEPTH) return add(w, path, "nested too deeply");
   if (isObj(value)) {
     const keys = Object.keys(value);
     const op = keys.find((k) => k[0] === "$");
     const plain = keys.find((k) => k[0] !== "$");
     if (op !== undefined && plain !== undefined) {
-      return void w.out.push(issue(path, `cannot mix an operator ("${op}") with a plain key ("${plain}")`));
+      return add(w, path, `cannot mix an operator ("${op}") with a plain key ("${plain}")`);
     }
     if (op !== undefined) {
       for (const key of keys) checkOperator(key, value[key], joinKey(path, key), w, depth + 1);
       return;
     }
   }
-  if (!isJson(value, depth)) w.out.push(issue(path, "expected a JSON value"));
+  if (!isJson(value, depth)) add(w, path, "expected a JSON value");
 }
 
 function checkOperator(op: string, arg: unknown, path: string, w: Walk, depth: number): void {
   const problem = operatorProblem(op, arg, path, w, depth);
-  if (problem) w.out.push(issue(path, problem));
+  if (problem) add(w, path, problem);
 }
 
 /** What is wrong with one operator's argument (nested conditions report their own issues). */
@@ -342,7 +347,7 @@ function checkSelector(f: FileWalk, selector: unknown, path: string): void {
   } catch {
     // A checker that throws has rejected the selector.
   }
-  if (!valid) f.out.push(issue(path, `expected a CSS selector, got ${JSON.stringify(selector)}`));
+  if (!valid) add(f, path, `expected a CSS selector, got ${JSON.stringify(selector)}`);
 }
 
 /** Duplicate ids among `items` (objects with a string `key`), reported at the later one. */
@@ -354,7 +359,7 @@ function checkUnique(f: FileWalk, items: unknown[], path: string, key: string, w
     const at = joinIndex(path, i);
     const first = seen.get(id);
     if (first === undefined) seen.set(id, at);
-    else f.out.push(issue(joinKey(at, key), `duplicate ${what} "${id}" (also ${first})`));
+    else add(f, joinKey(at, key), `duplicate ${what} "${id}" (also ${first})`);
   });
   return [...seen.keys()];
 }
@@ -366,9 +371,9 @@ function checkContextCondition(f: FileWalk, c: unknown, path: string, segments: 
   const metrics = isObj(f.rules.metrics) ? Object.keys(f.rules.metrics) : [];
   eachPath(c, path, (key, value, at) => {
     const [root = "", second] = key.split(".");
-    if (!CONTEXT_ROOTS.includes(root)) f.out.push(issue(at, `unknown path "${key}"${f.suggest(root, CONTEXT_ROOTS)}`));
+    if (!CONTEXT_ROOTS.includes(root)) add(f, at, `unknown path "${key}"${f.suggest(root, CONTEXT_ROOTS)}`);
     else if (root === "metrics" && second !== undefined && !metrics.includes(second)) {
-      f.out.push(issue(at, `unknown metric "${second}"${f.suggest(second, metrics)}`));
+      add(f, at, `unknown metric "${second}"${f.suggest(second, metrics)}`);
     } else if (key === "segments") {
       const names: [string, string][] = [];
       segmentNames(value, at, names);
@@ -379,9 +384,9 @@ function checkContextCondition(f: FileWalk, c: unknown, path: string, segments: 
 
 function checkSegmentRef(f: FileWalk, name: string, path: string, known: string[], later: string[], self: string): void {
   if (known.includes(name)) return;
-  if (name === self) f.out.push(issue(path, `segment "${name}" cannot test itself`));
-  else if (later.includes(name)) f.out.push(issue(path, `segment "${name}" is defined later; a segment can only test earlier ones`));
-  else f.out.push(issue(path, `unknown segment "${name}"${f.suggest(name, known.concat(later))}`));
+  if (name === self) add(f, path, `segment "${name}" cannot test itself`);
+  else if (later.includes(name)) add(f, path, `segment "${name}" is defined later; a segment can only test earlier ones`);
+  else add(f, path, `unknown segment "${name}"${f.suggest(name, known.concat(later))}`);
 }
 
 function checkMetrics(f: FileWalk): void {
@@ -393,9 +398,9 @@ function checkMetrics(f: FileWalk): void {
       const source = m[kind];
       if (typeof source !== "string") continue;
       if (kind === "count" || kind === "daysSince") {
-        if (!isEventType(source)) f.out.push(issue(joinKey(at, kind), `expected an event type like "pageview", got ${JSON.stringify(source)}`));
+        if (!isEventType(source)) add(f, joinKey(at, kind), `expected an event type like "pageview", got ${JSON.stringify(source)}`);
       } else if (!isDotPath(source, 2)) {
-        f.out.push(issue(joinKey(at, kind), `expected "type.property" like "purchase.value", got ${JSON.stringify(source)}`));
+        add(f, joinKey(at, kind), `expected "type.property" like "purchase.value", got ${JSON.stringify(source)}`);
       }
     }
     if (isObj(m.where)) f.out.push(...conditionIssues(m.where, joinKey(at, "where"), f.rules.groups as Groups, f.suggest));
@@ -431,7 +436,7 @@ function checkGoals(f: FileWalk, goals: unknown, path: string, segments: string[
     const at = joinIndex(path, i);
     checkSelector(f, g.click, joinKey(at, "click"));
     checkContextCondition(f, g.pageview, joinKey(at, "pageview"), segments);
-    if (typeof g.event === "string" && !isEventType(g.event)) f.out.push(issue(joinKey(at, "event"), `expected an event type like "signup", got ${JSON.stringify(g.event)}`));
+    if (typeof g.event === "string" && !isEventType(g.event)) add(f, joinKey(at, "event"), `expected an event type like "signup", got ${JSON.stringify(g.event)}`);
   });
 }
 
@@ -439,12 +444,12 @@ function checkExperience(f: FileWalk, e: Dict, at: string, segments: string[]): 
   const segmentList = typeof e.segment === "string" ? [e.segment] : list(e.segment);
   segmentList.forEach((name, j) => {
     const p = typeof e.segment === "string" ? joinKey(at, "segment") : joinIndex(joinKey(at, "segment"), j);
-    if (typeof name === "string" && !segments.includes(name)) f.out.push(issue(p, `unknown segment "${name}"${f.suggest(name, segments)}`));
+    if (typeof name === "string" && !segments.includes(name)) add(f, p, `unknown segment "${name}"${f.suggest(name, segments)}`);
   });
   checkContextCondition(f, e.when, joinKey(at, "when"), segments);
   checkContextCondition(f, e.pages, joinKey(at, "pages"), segments);
   if (typeof e.start === "string" && typeof e.end === "string" && e.end.slice(0, 10) < e.start.slice(0, 10)) {
-    f.out.push(issue(joinKey(at, "end"), `ends (${e.end}) before it starts (${e.start})`));
+    add(f, joinKey(at, "end"), `ends (${e.end}) before it starts (${e.start})`);
   }
   checkChanges(f, e.changes, joinKey(at, "changes"));
   const variants = list(e.variants);
@@ -452,7 +457,7 @@ function checkExperience(f: FileWalk, e: Dict, at: string, segments: string[]): 
   variants.forEach((v, j) => {
     if (!isObj(v)) return;
     const vp = joinIndex(joinKey(at, "variants"), j);
-    if (v.id === "control") f.out.push(issue(joinKey(vp, "id"), '"control" is reserved for holdout visitors'));
+    if (v.id === "control") add(f, joinKey(vp, "id"), '"control" is reserved for holdout visitors');
     checkChanges(f, v.changes, joinKey(vp, "changes"));
   });
   if (isObj(e.offer)) checkSelector(f, e.offer.template, joinKey(joinKey(at, "offer"), "template"));
@@ -467,13 +472,13 @@ function checkProfiling(f: FileWalk): void {
   fields.forEach((field, i) => {
     if (!isObj(field)) return;
     const at = joinIndex("profiling.fields", i);
-    if (field.type === "select" && field.options === undefined) f.out.push(issue(joinKey(at, "options"), "a select field needs options"));
+    if (field.type === "select" && field.options === undefined) add(f, joinKey(at, "options"), "a select field needs options");
     if (field.options !== undefined && field.type !== undefined && field.type !== "select") {
-      f.out.push(issue(joinKey(at, "options"), `options only apply to select fields, not ${JSON.stringify(field.type)}`));
+      add(f, joinKey(at, "options"), `options only apply to select fields, not ${JSON.stringify(field.type)}`);
     }
   });
   list(p.always).forEach((name, i) => {
-    if (typeof name === "string" && !names.includes(name)) f.out.push(issue(joinIndex("profiling.always", i), `unknown field "${name}"${f.suggest(name, names)}`));
+    if (typeof name === "string" && !names.includes(name)) add(f, joinIndex("profiling.always", i), `unknown field "${name}"${f.suggest(name, names)}`);
   });
 }
 

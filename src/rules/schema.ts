@@ -58,7 +58,8 @@ function distance(a: string, b: string): number {
 /** ` (did you mean "x"?)` when one candidate is close to `word`, else "". */
 export function didYouMean(word: string, candidates: readonly string[]): string {
   let best = "";
-  let bestDistance = word.length > 4 ? 3 : 2;
+  // Close enough to be a typo: one edit in a word of up to 3 letters, two up to 6, three beyond.
+  let bestDistance = word.length <= 3 ? 2 : word.length <= 6 ? 3 : 4;
   for (const candidate of candidates) {
     const d = distance(word, candidate);
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
@@ -90,10 +91,9 @@ function strict<T extends z.core.$ZodLooseShape>(shape: T, description?: string)
   return description ? schema.describe(description) : schema;
 }
 
+/** `what` with its article: "a segment", "an experience". */
 function id(what: string) {
-  return z
-    .string()
-    .regex(ID_PATTERN, `expected a ${what} id: lowercase letters, digits, - and _, starting with a letter`);
+  return z.string().regex(ID_PATTERN, `expected ${what} id: lowercase letters, digits, - and _, starting with a letter`);
 }
 
 function name(what: string) {
@@ -169,7 +169,7 @@ function metricSchema() {
 function segmentSchema() {
   return strict(
     {
-      id: id("segment").describe("Segment id; <html> gets the class sm-<id> while the visitor is in it."),
+      id: id("a segment").describe("Segment id; <html> gets the class sm-<id> while the visitor is in it."),
       when: condition("Who is in the segment. Can test earlier segments through \"segments\"."),
       stickyDays: positive().optional().describe("Keep visitors in for this many days after they last qualified."),
       description: z.string().optional().describe("A note for people; not used."),
@@ -283,13 +283,13 @@ function goalSchema() {
 function experienceSchema() {
   const change = changeSchema();
   const variant = strict({
-    id: id("variant"),
+    id: id("a variant"),
     weight: positive().optional().describe("Relative share of visitors. Default 1."),
     changes: z.array(change).min(1),
   }, "An A/B variant.");
   return strict(
     {
-      id: id("experience"),
+      id: id("an experience"),
       description: z.string().optional().describe("A note for people; not used."),
       segment: z
         .union([z.string(), z.array(z.string()).min(1)], { error: "expected a segment id or a list of segment ids" })

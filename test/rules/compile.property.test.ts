@@ -281,3 +281,20 @@ describe("never throws", () => {
     );
   });
 });
+
+describe("without a DOM (Node)", () => {
+  it("the runtime's default selector check never accepts what the Node default refuses", () => {
+    const piece = fc.constantFrom("a", "h1", "#x", ".y", "*", "[b]", "[c='d']", "[e=f]", ":hover", "::before", ">", " ", "+", "~", ",", "(", ")", "1", "-", "\\", '"', "!");
+    const selectorArb = fc.oneof(fc.array(piece, { minLength: 1, maxLength: 6 }).map((p) => p.join("")), fc.string({ maxLength: 8 }));
+    fc.assert(
+      fc.property(selectorArb, (selector) => {
+        const file = { version: 1, experiences: [{ id: "e", changes: [{ selector, text: "x" }], goals: [{ click: selector }] }] };
+        const parsed = safeParseRules(file);
+        const compiled = compileRules(file);
+        if (!parsed.success) expect(compiled.ok, selector).toBe(false);
+        if (parsed.success && compiled.ok) expect(compiled.rules).toStrictEqual(parsed.data);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

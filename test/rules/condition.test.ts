@@ -97,6 +97,13 @@ describe("getPath", () => {
     expect(getPath(doc, "a.hasOwnProperty")).toBeNull();
     expect(getPath("text", "length")).toBeNull();
     expect(getPath(doc, 1 as unknown as string)).toBeNull();
+    const hostile = Object.defineProperty({}, "x", {
+      enumerable: true,
+      get() {
+        throw new Error("getter");
+      },
+    });
+    expect(getPath(hostile, "x")).toBeNull();
   });
 });
 

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import invalidRows from "../cases/rules-invalid.json";
 import validRows from "../cases/rules-valid.json";
@@ -14,6 +14,15 @@ const valid = validRows as unknown as [string, unknown, Record<string, unknown> 
 
 const fixtureText = (name: string): string => readFileSync(`test/fixtures/${name}`, "utf8");
 const designExample = (): Record<string, unknown> => JSON.parse(fixtureText("design-example.rules.json"));
+
+function domSelector(selector: string): boolean {
+  try {
+    document.createDocumentFragment().querySelector(selector);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function issuesOf(json: unknown): RulesIssue[] {
   const result = safeParseRules(json);
@@ -39,8 +48,8 @@ describe("valid rules files (test/cases/rules-valid.json)", () => {
     const result = safeParseRules(file);
     expect(result.success ? [] : result.error.issues).toEqual([]);
     if (result.success && expected) expect(result.data).toMatchObject(expected);
-    // The runtime accepts it too, with the same result.
-    const compiled = compileRules(file);
+    // The runtime accepts it too, with the same result (checking selectors with the DOM, as it does in a page).
+    const compiled = compileRules(file, { isValidSelector: domSelector });
     expect(compiled.ok ? [] : compiled.issues).toEqual([]);
     if (compiled.ok && result.success) expect(compiled.rules).toStrictEqual(result.data);
   });
@@ -55,6 +64,18 @@ describe("parseRules", () => {
     expect(rules.tracking.prehideMs).toBe(150);
     expect(rules.profiling.fields).toHaveLength(5);
     expect(rules.interests.halfLifeDays).toBe(14);
+  });
+
+  it("accepts every rules file in the repository (fixtures, demo)", () => {
+    const files = [
+      ...readdirSync("test/fixtures").filter((f) => f.endsWith(".rules.json")).map((f) => `test/fixtures/${f}`),
+      ...readdirSync("demo").filter((f) => f.endsWith(".rules.json")).map((f) => `demo/${f}`),
+    ];
+    expect(files.length).toBeGreaterThan(2);
+    for (const path of files) {
+      const result = safeParseRules(readFileSync(path, "utf8"));
+      expect(result.success ? [] : result.error.issues, path).toEqual([]);
+    }
   });
 
   it("reads JSON text as well as objects", () => {
