@@ -2,6 +2,7 @@
 // pure exports; `main` takes argv and an output sink, so tests call it without spawning a process. cli-main.ts runs it.
 import { readFile } from "node:fs/promises";
 import { rulesJsonSchema, safeParseRules } from "./rules/schema";
+import { simulate as simulateHistory, type History, type Simulation } from "./rules/simulate";
 
 /** Where the CLI writes: one call per line. */
 export interface CliIo {
@@ -13,13 +14,14 @@ const USAGE = [
   "Usage: segmint <command>",
   "",
   "  segmint validate <rules.json>            check a rules file; one `path: message` line per problem",
-  "  segmint simulate <rules.json> <history.json>",
-  "                                           evaluate the rules for a visitor history",
+  "  segmint simulate <rules.json> <history.json> [--json]",
+  "                                           evaluate the rules for a visit history: segments, metrics,",
+  "                                           experiences and why each segment matched",
   "  segmint schema                           print the JSON Schema (for \"$schema\" in your editor)",
   "  segmint --help                           show this help",
 ];
 
-/** Runs one CLI command; resolves to the exit code (0 ok, 1 problems or bad usage, 2 not implemented); never rejects. */
+/** Runs one CLI command; resolves to the exit code (0 ok, 1 problems or bad usage); never rejects. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...args] = argv;
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
@@ -27,7 +29,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (command === "validate" && args.length === 1) return validate(args[0]!, io);
-  if (command === "simulate" && args.length === 2) return simulate(args[0]!, args[1]!, io);
+  const json = args.includes("--json");
+  const files = args.filter((a) => a !== "--json");
+  if (command === "simulate" && files.length === 2) return simulate(files[0]!, files[1]!, io, json);
   if (command === "schema" && args.length === 0) {
     io.out(JSON.stringify(rulesJsonSchema(), null, 2));
     return 0;
@@ -55,12 +59,49 @@ async function validate(file: string, io: CliIo): Promise<number> {
 }
 
 /**
- * `segmint simulate <rules> <history>`: not wired yet. It will evaluate the rules for the history through the same
- * engine the browser runs and print segments, metric values, experiences and `explain` per segment.
+ * `segmint simulate <rules> <history>`: evaluates the rules for a visit history with the engine the browser runs,
+ * and prints segments, metric values, experiences and `explain` per segment (`--json` prints it all as JSON).
  */
-export async function simulate(rulesPath: string, historyPath: string, io: CliIo): Promise<number> {
-  io.err(`segmint simulate ${rulesPath} ${historyPath}: not implemented yet`);
-  return 2;
+export async function simulate(rulesPath: string, historyPath: string, io: CliIo, json = false): Promise<number> {
+  const rulesJson = await readJson(rulesPath, io);
+  const historyJson = await readJson(historyPath, io);
+  if (!rulesJson.ok || !historyJson.ok) return 1;
+  const rules = safeParseRules(rulesJson.value);
+  if (!rules.success) {
+    for (const issue of rules.error.issues) io.out(`${rulesPath}: ${issue.path}: ${issue.message}`);
+    return 1;
+  }
+  const problem = historyProblem(historyJson.value);
+  if (problem) {
+    io.err(`${historyPath}: ${problem}`);
+    return 1;
+  }
+  const result = simulateHistory(rules.data, historyJson.value as History);
+  if (json) io.out(JSON.stringify(result, null, 2));
+  else for (const line of describeSimulation(result)) io.out(line);
+  return 0;
+}
+
+function historyProblem(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null || !Array.isArray((value as History).events)) return 'expected { "events": [ { "t", "type", "path", … } ] }';
+  const bad = (value as History).events.findIndex((e) => typeof e !== "object" || e === null || typeof e.type !== "string" || Number.isNaN(typeof e.t === "number" ? e.t : Date.parse(String(e.t))));
+  return bad >= 0 ? `events[${bad}]: needs a "type" and a time "t" (ISO string or epoch ms)` : undefined;
+}
+
+function describeSimulation(result: Simulation): string[] {
+  const show = (value: unknown) => JSON.stringify(value);
+  return [
+    `segments: ${result.segments.join(", ") || "(none)"}`,
+    "metrics:",
+    ...Object.entries(result.metrics).map(([name, value]) => `  ${name}: ${show(value)}`),
+    "experiences:",
+    ...result.experiences.map((e) => `  ${e.id}: ${e.state}${e.variant ? ` (${e.variant})` : ""}${e.reason ? ` — ${e.reason}` : ""}`),
+    "explain:",
+    ...result.explain.flatMap((x) => [
+      `  ${x.segment}: ${x.member ? (x.sticky ? "member (sticky)" : "member") : "not a member"}`,
+      ...x.conditions.map((c) => `    ${c.pass ? "✓" : "✗"} ${c.path} ${c.operator} ${show(c.expected)} — actual ${show(c.actual)}`),
+    ]),
+  ];
 }
 
 /** Reads and parses a JSON file, or writes the one line that says why it could not. */

@@ -5,7 +5,7 @@ import type { Rules } from "./rules/types";
 import { readRulesCache, type CachedRules } from "./store/rules-cache";
 import { ErrorCodes, type Report } from "./report";
 
-const RULES_TIMEOUT_MS = 5000;
+const TIMEOUT_MS = 5000;
 
 /** Compiled rules and where they came from (a URL's text is cached once consent allows). */
 export interface LoadedRules {
@@ -19,45 +19,58 @@ export interface LoadedRules {
 
 /** The rules available without waiting: an object, the inline JSON, or a cached copy of the URL. */
 export function syncRules(source: object | string | undefined, report: Report): LoadedRules | undefined {
-  if (source !== undefined && typeof source !== "string") return withRules(compiled(source, report));
+  if (typeof source === "object") return compiled(source, report);
   if (source === undefined) {
-    const inline = inlineRulesText(document);
-    if (inline !== undefined) return withRules(compiledText(inline, report));
-    report(ErrorCodes.rulesUnavailable, 'no rules: pass `rules`, set data-rules, or add <script type="application/json" id="segmint-rules">');
-    return undefined;
+    // The inline rules must come before segmint's own <script> tag to be parsed by now.
+    const inline = document.querySelector('script[type="application/json"]#segmint-rules');
+    if (inline) return compiled(inline.textContent ?? "", report);
+    return void report(ErrorCodes.rulesUnavailable, "no rules: pass `rules`, set data-rules, or add <script type=application/json id=segmint-rules>");
   }
   const url = new URL(source, document.baseURI).href;
-  const cached = readRulesCache(url) ?? undefined;
-  const rules = cached ? compiledText(cached.text, report) : undefined;
-  return rules && cached ? { rules, url, cached } : undefined;
+  const cached = readRulesCache(url);
+  return cached ? compiled(cached.text, report, { url, cached }) : undefined;
 }
 
-/** Fetches and compiles the rules of `source` when `syncRules` had none. Never rejects. */
+/** Fetches and compiles the rules of a URL when `syncRules` had none. Never rejects. */
 export async function loadRules(source: object | string | undefined, report: Report): Promise<LoadedRules | undefined> {
   if (typeof source !== "string") return undefined;
   const url = new URL(source, document.baseURI).href;
-  const fetched = await fetchRules(url, RULES_TIMEOUT_MS);
-  if (!fetched.ok) return report(fetched.code, fetched.message), undefined;
-  if (!("text" in fetched)) return undefined;
-  const rules = compiledText(fetched.text, report);
-  return rules ? { rules, url, fetched } : undefined;
+  const fetched = await fetchRules(url, report);
+  return fetched && compiled(fetched.text, report, { url, fetched });
 }
 
-function withRules(rules: Rules | undefined): LoadedRules | undefined {
-  return rules ? { rules } : undefined;
+/** Fetches a rules file; with `cached`, only when it changed (undefined on 304 and on failure, reported). */
+export async function fetchRules(url: string, report: Report, cached?: CachedRules): Promise<CachedRules | undefined> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  const headers: Record<string, string> = {};
+  if (cached?.etag) headers["if-none-match"] = cached.etag;
+  if (cached?.lastModified) headers["if-modified-since"] = cached.lastModified;
+  try {
+    const response = await fetch(url, { headers, signal: controller.signal });
+    if (response.status === 304) return undefined;
+    if (!response.ok) throw `HTTP ${response.status}`;
+    const header = (name: string) => response.headers.get(name) ?? undefined;
+    return { text: await response.text(), etag: header("etag"), lastModified: header("last-modified") };
+  } catch (error) {
+    const timedOut = controller.signal.aborted;
+    report(timedOut ? ErrorCodes.rulesTimeout : ErrorCodes.rulesUnavailable, `${url}: ${timedOut ? `no answer in ${TIMEOUT_MS} ms` : error}`);
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
-function compiledText(text: string, report: Report): Rules | undefined {
-  const json = parseJson(text);
-  if (!json.ok) return report(ErrorCodes.rulesInvalid, `the rules file is ${json.message}`), undefined;
-  return compiled(json.value, report);
-}
-
-function compiled(json: unknown, report: Report): Rules | undefined {
-  const result = compileRules(json, { isValidSelector });
-  if (result.ok) return result.rules;
-  const lines = result.issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`);
-  report(ErrorCodes.rulesInvalid, `rules rejected, page left untouched (run \`npx segmint validate\` for every problem): ${lines.join("; ")}`);
+// A rules file that is not JSON or that the runtime compiler rejects leaves the page untouched (DESIGN §2).
+function compiled(json: unknown, report: Report, from: Omit<LoadedRules, "rules"> = {}): LoadedRules | undefined {
+  try {
+    const result = compileRules(typeof json === "string" ? JSON.parse(json) : json, { isValidSelector });
+    if (result.ok) return { rules: result.rules, ...from };
+    const issues = result.issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`);
+    report(ErrorCodes.rulesInvalid, `rules rejected, page untouched (\`npx segmint validate\` lists every problem): ${issues.join("; ")}`);
+  } catch (error) {
+    report(ErrorCodes.rulesInvalid, `rules are not JSON: ${error}`);
+  }
   return undefined;
 }
 
@@ -68,63 +81,4 @@ function isValidSelector(selector: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** A fetched rules file, or why there is none. */
-export type FetchedRules =
-  | { ok: true; text: string; etag?: string; lastModified?: string }
-  | { ok: true; notModified: true }
-  | { ok: false; code: "SEGMINT_RULES_UNAVAILABLE" | "SEGMINT_RULES_TIMEOUT"; message: string };
-
-/** ETag / Last-Modified of a cached copy. */
-export interface Validators {
-  etag?: string | undefined;
-  lastModified?: string | undefined;
-}
-
-/** Fetches the rules file; with `cached`, asks the server whether it changed. Never rejects. */
-export async function fetchRules(url: string, timeoutMs = RULES_TIMEOUT_MS, cached?: Validators): Promise<FetchedRules> {
-  const controller = typeof AbortController === "function" ? new AbortController() : undefined;
-  const timer = setTimeout(() => controller?.abort(), timeoutMs);
-  try {
-    const response = await fetch(url, { headers: revalidationHeaders(cached), signal: controller?.signal ?? null, credentials: "same-origin" });
-    if (response.status === 304) return { ok: true, notModified: true };
-    if (!response.ok) return { ok: false, code: "SEGMINT_RULES_UNAVAILABLE", message: `${url} answered ${response.status}` };
-    return withValidators(await response.text(), response.headers);
-  } catch (error) {
-    const aborted = controller?.signal.aborted;
-    return aborted
-      ? { ok: false, code: "SEGMINT_RULES_TIMEOUT", message: `${url} did not answer within ${timeoutMs} ms` }
-      : { ok: false, code: "SEGMINT_RULES_UNAVAILABLE", message: `${url} could not be fetched: ${String(error)}` };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-// The page's <script type="application/json" id="segmint-rules">, which must come before segmint's own tag.
-function inlineRulesText(doc: Document): string | undefined {
-  const element = doc.getElementById("segmint-rules");
-  return element instanceof HTMLScriptElement && element.type === "application/json" ? (element.textContent ?? "") : undefined;
-}
-
-// JSON.parse without the throw.
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    return { ok: false, message: `not JSON (${error instanceof Error ? error.message : String(error)})` };
-  }
-}
-
-function revalidationHeaders(cached?: Validators): Record<string, string> {
-  const headers: Record<string, string> = { accept: "application/json" };
-  if (cached?.etag) headers["if-none-match"] = cached.etag;
-  if (cached?.lastModified) headers["if-modified-since"] = cached.lastModified;
-  return headers;
-}
-
-function withValidators(text: string, headers: Headers): FetchedRules {
-  const etag = headers.get("etag");
-  const lastModified = headers.get("last-modified");
-  return { ok: true, text, ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) };
 }

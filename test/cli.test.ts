@@ -108,11 +108,37 @@ describe("usage", () => {
     expect((await run("simulate", "a.json")).code).toBe(1);
   });
 
-  it("simulate is not implemented yet: exit 2", async () => {
-    expect(await run("simulate", "rules.json", "history.json")).toEqual({
-      code: 2,
-      out: [],
-      err: ["segmint simulate rules.json history.json: not implemented yet"],
-    });
+  it("simulate prints segments, metrics, experiences and explain for a history", async () => {
+    const rules = {
+      version: 1,
+      metrics: { pricingViews: { count: "pageview", where: { path: { $regex: "^/pricing" } }, withinDays: 7 } },
+      segments: [
+        { id: "returning", when: { "visitor.sessions": { $gt: 1 } } },
+        { id: "hot-lead", when: { "metrics.pricingViews": { $gte: 2 } } },
+      ],
+      experiences: [{ id: "hero", segment: "hot-lead", changes: [{ selector: "h1", text: "Hi" }] }],
+    };
+    const history = {
+      now: "2026-11-20T12:00:00Z",
+      events: [
+        { t: "2026-11-18T09:00:00Z", type: "pageview", path: "/pricing" },
+        { t: "2026-11-20T11:00:00Z", type: "pageview", path: "/pricing" },
+      ],
+    };
+    const result = await run("simulate", file("r.json", JSON.stringify(rules)), file("h.json", JSON.stringify(history)));
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("segments: returning, hot-lead");
+    expect(result.out).toContain("  pricingViews: 2");
+    expect(result.out).toContain("  hero: applied (treated)");
+    expect(result.out).toContain('    ✓ visitor.sessions $gt 1 — actual 2');
+    const json = await run("simulate", file("r.json", JSON.stringify(rules)), file("h.json", JSON.stringify(history)), "--json");
+    expect(JSON.parse(json.out.join("\n")).segments).toEqual(["returning", "hot-lead"]);
+  });
+
+  it("simulate reports a broken history in one line", async () => {
+    const rules = file("r.json", JSON.stringify({ version: 1 }));
+    const result = await run("simulate", rules, file("h.json", JSON.stringify({ events: [{ type: "pageview" }] })));
+    expect(result.code).toBe(1);
+    expect(result.err).toEqual([expect.stringContaining("events[0]: needs a \"type\" and a time")]);
   });
 });

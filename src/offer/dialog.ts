@@ -2,9 +2,13 @@
 // the platform gives it the top layer, an inert page, Escape and focus handling, with no layout shift (the page's
 // overflow is never touched). No <style> element and no style attributes: OFFER_CSS is adopted by the SDK as a
 // constructed stylesheet, so a strict CSP still works.
+//
+// Content is a clone of the page's <template>, or segmint's own markup built from the rules' title/body/cta as text
+// only (textContent, never HTML). Behaviour hangs off two markers both kinds share: `data-segmint-close` dismisses,
+// `data-segmint-accept` accepts.
+import { unsafeUrlReason } from "../rules/references";
 import type { Offer } from "../rules/types";
-import { buildOffer } from "./content";
-import { guard, listen, type OnError } from "./guard";
+import { guard, report, type OnError } from "./guard";
 
 /** How the visitor dismissed an offer. */
 export type DismissHow = "escape" | "close" | "backdrop";
@@ -25,97 +29,128 @@ export interface OpenOffer {
 
 /** segmint's offer styles, themable through `--segmint-offer-*` custom properties (fallbacks inline). */
 export const OFFER_CSS =
-  // position/inset/margin/z-index repeat the UA's modal styles, so the show()/[open] fallback overlays too.
-  ".segmint-offer{position:fixed;inset:0;z-index:2147483647;box-sizing:border-box;width:min(var(--segmint-offer-width,26rem),calc(100% - 2rem));" +
-  "height:fit-content;max-height:calc(100% - 2rem);margin:auto;padding:var(--segmint-offer-padding,1.5rem);overflow:auto;border:0;" +
-  "border-radius:var(--segmint-offer-radius,12px);background:var(--segmint-offer-bg,#fff);color:var(--segmint-offer-fg,#222)}" +
+  // The UA's modal styles centre the dialog; position/inset/margin repeat them so the [open] fallback overlays too.
+  ".segmint-offer{position:fixed;inset:0;margin:auto;height:fit-content;box-sizing:border-box;width:min(var(--segmint-offer-width,26rem),100% - 2rem);" +
+  "padding:var(--segmint-offer-padding,1.5rem);border:0;border-radius:var(--segmint-offer-radius,12px);" +
+  "background:var(--segmint-offer-bg,#fff);color:var(--segmint-offer-fg,#222)}" +
   ".segmint-offer::backdrop{background:var(--segmint-offer-backdrop,#0009)}" +
-  ".segmint-offer-close{position:absolute;top:.25rem;inset-inline-end:.25rem;padding:.25rem .5rem;border:0;background:none;color:inherit;font-size:1.5rem;cursor:pointer}" +
-  ".segmint-offer-title{margin:0 0 .5rem;margin-inline-end:2rem;font-size:1.25rem}.segmint-offer-body{margin:0 0 1rem}" +
+  ".segmint-offer-close{float:right;border:0;background:none;color:inherit;font-size:1.5rem;cursor:pointer}" +
+  ".segmint-offer-title{margin-top:0}.segmint-offer-body{margin:0 0 1rem}" +
   ".segmint-offer-cta{display:inline-block;padding:.6rem 1.2rem;border:0;border-radius:6px;background:var(--segmint-offer-accent,#2563eb);" +
-  "color:var(--segmint-offer-accent-fg,#fff);font:inherit;font-weight:600;text-decoration:none;cursor:pointer}";
+  "color:var(--segmint-offer-accent-fg,#fff);font:inherit;text-decoration:none;cursor:pointer}";
 
 /** Shows `offer` as a modal dialog; undefined when its template matches nothing or a `<dialog>` is already open. */
 export function openOffer(doc: Document, experienceId: string, offer: Offer, hooks: OfferHooks): OpenOffer | undefined {
   let dialog: HTMLDialogElement | undefined;
   try {
     if (doc.querySelector("dialog[open]")) return undefined;
-    dialog = buildOffer(doc, experienceId, offer, hooks.onError);
+    dialog = build(doc, experienceId, offer, hooks.onError);
     if (!dialog) return undefined;
-    const previous = doc.activeElement;
-    (doc.body ?? doc.documentElement).append(dialog);
-    showModal(dialog);
-    const handle = attach(doc, dialog, previous, hooks);
-    focusInside(doc, dialog);
+    const previous = doc.activeElement as HTMLElement | null;
+    doc.body.append(dialog);
+    // jsdom and Safari before 15.4 lack showModal(): show it non-modally rather than not at all.
+    if (dialog.showModal) dialog.showModal();
+    else dialog.setAttribute("open", "");
+    const close = wire(dialog, previous, hooks);
+    // The platform focuses the first focusable element on showModal(); the fallback needs it done by hand.
+    if (!dialog.contains(doc.activeElement)) {
+      (dialog.querySelector<HTMLElement>("[autofocus]") ?? dialog.querySelector<HTMLElement>("button,a[href],input,select,textarea"))?.focus();
+    }
     guard(hooks.onShow, hooks.onError)();
-    return handle;
+    return { close };
   } catch (err) {
     dialog?.remove();
-    guard(hooks.onError ?? (() => {}))(err);
+    report(err, hooks.onError);
     return undefined;
   }
 }
 
-// jsdom and Safari before 15.4 lack showModal(): show it non-modally rather than not at all.
-function showModal(dialog: HTMLDialogElement): void {
-  if (typeof dialog.showModal === "function") return dialog.showModal();
-  if (typeof dialog.show === "function") dialog.show();
-  dialog.setAttribute("open", "");
+// The (closed, detached) dialog with its content, markers, close button and name; undefined when `offer.template`
+// matches no `<template>`.
+function build(doc: Document, experienceId: string, offer: Offer, onError?: OnError): HTMLDialogElement | undefined {
+  const dialog = doc.createElement("dialog");
+  const add = (tag: string, part: string, text: string) => {
+    const el = dialog.appendChild(doc.createElement(tag));
+    el.className = `segmint-offer-${part}`;
+    el.textContent = text;
+    return el;
+  };
+  const { template, title, body, cta } = offer;
+  if (template !== undefined) {
+    const source = doc.querySelector(template);
+    if (source?.localName !== "template") return undefined;
+    // importNode, not cloneNode: custom elements in the template upgrade in the page's document.
+    dialog.append(doc.importNode((source as HTMLTemplateElement).content, true));
+  } else {
+    if (title) add("h2", "title", title);
+    if (body) add("p", "body", body);
+    const refusal = cta?.href === undefined ? null : unsafeUrlReason(cta.href);
+    if (refusal) report(new Error(`offer cta.href refused: ${refusal}`), onError);
+    else if (cta) {
+      const link = add(cta.href === undefined ? "button" : "a", "cta", cta.text);
+      link.setAttribute(cta.href === undefined ? "type" : "href", cta.href ?? "button");
+      link.setAttribute("data-segmint-accept", "");
+    }
+  }
+  dialog.className = "segmint-offer";
+  dialog.setAttribute("data-segmint-offer", experienceId);
+  // A template without markers: its first link or submit button is the call to action.
+  if (!dialog.querySelector("[data-segmint-accept]")) dialog.querySelector("a[href],button[type=submit]")?.setAttribute("data-segmint-accept", "");
+  if (!dialog.querySelector("[data-segmint-close]")) {
+    const close = add("button", "close", "×");
+    close.setAttribute("type", "button");
+    close.setAttribute("aria-label", "Close");
+    close.setAttribute("data-segmint-close", "");
+    dialog.prepend(close);
+  }
+  // The first heading names the dialog; without one, the rules' title (if any) does.
+  const heading = dialog.querySelector("h1,h2,h3,h4,h5,h6,[role=heading]");
+  if (heading) {
+    heading.id ||= `segmint-offer-${experienceId}-title`;
+    dialog.setAttribute("aria-labelledby", heading.id);
+  } else if (title) dialog.setAttribute("aria-label", title);
+  return dialog;
 }
 
-// The platform focuses the first focusable element on showModal(); the fallback needs it done by hand.
-function focusInside(doc: Document, dialog: HTMLDialogElement): void {
-  if (!dialog.contains(doc.activeElement)) (dialog.querySelector<HTMLElement>("[autofocus]") ?? dialog.querySelector<HTMLElement>("button,a[href],input,select,textarea"))?.focus();
-}
-
-function attach(doc: Document, dialog: HTMLDialogElement, previous: Element | null, hooks: OfferHooks): OpenOffer {
-  const e = hooks.onError;
+// Reports the first way the open dialog ends, then closes and removes it; returns the silent close. Listeners sit on
+// the dialog itself, so they go with it: nothing to remove.
+function wire(dialog: HTMLDialogElement, previous: HTMLElement | null, hooks: OfferHooks): () => void {
+  const { onError } = hooks;
   let done = false;
   let downOnBackdrop = false;
-  const finish = (report?: () => void, removeLater = false) => {
+  const finish = (then?: () => void, removeLater = false) => {
     if (done) return;
     done = true;
-    stops.forEach((stop) => stop());
-    if (typeof dialog.close === "function") dialog.close();
+    dialog.close?.();
     dialog.removeAttribute("open");
     // After an accept the element stays one task longer: a form is only submitted while it is connected.
     if (removeLater) setTimeout(() => dialog.remove());
     else dialog.remove();
-    if (previous?.isConnected) (previous as HTMLElement).focus?.();
-    if (report) guard(report, e)();
+    previous?.focus();
+    if (then) guard(then, onError)();
   };
-  const dismiss = (how: DismissHow) => () => finish(() => hooks.onDismiss(how));
-  const stops = [
-    listen<MouseEvent>(dialog, "pointerdown", (ev) => (downOnBackdrop = isBackdrop(dialog, ev)), e),
-    listen<MouseEvent>(dialog, "click", (ev) => onClick(dialog, ev, downOnBackdrop, dismiss, (href) => finish(() => hooks.onAccept(href), true)), e),
-    // `cancel` is the platform's Escape (close watcher); keydown covers the non-modal fallback.
-    listen(dialog, "cancel", dismiss("escape"), e),
-    listen<KeyboardEvent>(doc, "keydown", (ev) => ev.key === "Escape" && !ev.defaultPrevented && dismiss("escape")(), e),
-    // Closed some other way (a <form method="dialog"> in a template, the page's own script).
-    listen(dialog, "close", dismiss("close"), e),
-  ];
-  return { close: guard(() => finish(), e) };
-}
-
-function onClick(
-  dialog: HTMLDialogElement,
-  ev: MouseEvent,
-  downOnBackdrop: boolean,
-  dismiss: (how: DismissHow) => () => void,
-  accept: (href?: string) => void,
-): void {
-  // A press that started inside (selecting text) and ended on the backdrop is not a backdrop click.
-  if (ev.target === dialog) return void (downOnBackdrop && isBackdrop(dialog, ev) && dismiss("backdrop")());
-  const target = ev.target as Element;
-  const closer = target.closest("[data-segmint-close]");
-  if (closer && dialog.contains(closer)) return dismiss("close")();
-  const cta = target.closest("[data-segmint-accept]");
-  // No preventDefault: the link navigates, the form submits, as the page built them.
-  if (cta && dialog.contains(cta)) accept(cta.localName === "a" && cta.hasAttribute("href") ? (cta as HTMLAnchorElement).href : undefined);
+  const dismiss = (how: DismissHow) => finish(() => hooks.onDismiss(how));
+  const on = <E extends Event>(type: string, fn: (event: E) => void) => dialog.addEventListener(type, guard(fn as (event: Event) => void, onError));
+  on<MouseEvent>("pointerdown", (ev) => (downOnBackdrop = onBackdrop(dialog, ev)));
+  on<MouseEvent>("click", (ev) => {
+    const target = ev.target as Element;
+    const cta = target.closest("[data-segmint-accept]");
+    // A press that started inside (selecting text) and ended on the backdrop is not a backdrop click.
+    if (target === dialog) downOnBackdrop && onBackdrop(dialog, ev) && dismiss("backdrop");
+    else if (target.closest("[data-segmint-close]")) dismiss("close");
+    // No preventDefault: the link navigates, the form submits, as the page built them.
+    else if (cta) finish(() => hooks.onAccept((cta as HTMLAnchorElement).href || undefined), true);
+  });
+  // `cancel` is the platform's Escape (close watcher); keydown covers the non-modal fallback.
+  on("cancel", () => dismiss("escape"));
+  on<KeyboardEvent>("keydown", (ev) => ev.key === "Escape" && !ev.defaultPrevented && dismiss("escape"));
+  // Closed some other way (a <form method="dialog"> in a template, the page's own script).
+  on("close", () => dismiss("close"));
+  return guard(() => finish(), onError);
 }
 
 // Clicks on ::backdrop target the dialog itself, outside its box.
-function isBackdrop(dialog: HTMLDialogElement, ev: MouseEvent): boolean {
+function onBackdrop(dialog: HTMLDialogElement, ev: MouseEvent): boolean {
   const r = dialog.getBoundingClientRect();
   return ev.target === dialog && (ev.clientX < r.left || ev.clientX > r.right || ev.clientY < r.top || ev.clientY > r.bottom);
 }

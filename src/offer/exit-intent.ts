@@ -3,13 +3,10 @@
 // lack: a fast scroll back up after reading, returning from the tab switcher, and inactivity. A hybrid device
 // (a touch laptop, an iPad with a trackpad) gets both sets. Address-bar shortcuts never reach the page.
 import type { ExitIntentOptions } from "../rules/types";
-import { guard, listen, type OnError } from "./guard";
+import { guard, type OnError } from "./guard";
 
 /** Which signal detected exit intent. */
 export type ExitReason = "pointer" | "scroll-up" | "tab-return" | "idle" | "back";
-
-/** Reports exit intent; returns false when it was too early, blocked, or already reported. */
-export type Fire = (reason: ExitReason) => boolean;
 
 /** The rules' `exitIntent` options plus what the SDK supplies. */
 export interface WatchExitIntentOptions extends ExitIntentOptions {
@@ -21,178 +18,143 @@ export interface WatchExitIntentOptions extends ExitIntentOptions {
   onError?: OnError | undefined;
 }
 
-/** DESIGN §2's defaults for `trigger.exitIntent`. */
-export const EXIT_INTENT_DEFAULTS = {
-  sensitivity: 20,
-  minSecondsOnPage: 5,
-  graceMs: 300,
-  mobile: { scrollUp: true, tabReturn: true, idleSeconds: 0 },
-  backButton: false,
-} as const;
+// Reports exit intent; false when it was too early, blocked, or already reported.
+type Fire = (reason: ExitReason) => boolean;
+// Adds a guarded listener that the watcher's stop removes.
+type On = <E extends Event>(target: EventTarget, type: string, fn: (event: E) => void, options?: AddEventListenerOptions) => void;
+// One guarded timeout at a time: `set(ms)` (re)starts it, `set()` cancels it; the watcher's stop cancels it too.
+type Timer = (ms?: number) => void;
 
-// A flick back up, not reading back: half a screen within 300 ms, once the visitor has scrolled half the page.
-const SCROLL_UP_MS = 300;
-const SCROLL_UP_SCREENS = 0.5;
-const READ_SHARE = 0.5;
 const TRAP = "segmintExit";
+const media = (query: string) => window.matchMedia?.(query).matches;
+const isHidden = () => document.visibilityState === "hidden";
 
 /** Watches for exit intent; calls `onExitIntent` at most once, then stops itself. Returns the stop. */
 export function watchExitIntent(options: WatchExitIntentOptions): () => void {
+  const { now = Date.now, sensitivity = 20, minSecondsOnPage = 5, graceMs = 300, mobile = {}, backButton = false, onError } = options;
+  const start = now();
   const stops: Array<() => void> = [];
   let done = false;
-  const stop = () => {
+  const stop = guard(() => {
     done = true;
-    for (const s of stops.splice(0)) guard(s, options.onError)();
+    stops.splice(0).forEach((s) => s());
+  }, onError);
+  const fire: Fire = (reason) => {
+    if (done || now() - start < minSecondsOnPage * 1000 || options.isBlocked?.() || document.querySelector("dialog[open]")) return false;
+    stop();
+    options.onExitIntent(reason); // called from a guarded handler or timer, which reports a throw
+    return true;
+  };
+  const on: On = (target, type, fn, listenerOptions) => {
+    const handler = guard(fn as (event: Event) => void, onError);
+    target.addEventListener(type, handler, listenerOptions);
+    stops.push(() => target.removeEventListener(type, handler, listenerOptions));
+  };
+  const timer = (fn: () => void): Timer => {
+    let id: ReturnType<typeof setTimeout> | undefined;
+    const set: Timer = (ms) => {
+      clearTimeout(id);
+      if (ms !== undefined) id = setTimeout(guard(fn, onError), ms);
+    };
+    stops.push(set);
+    return set;
   };
   guard(() => {
-    const now = options.now ?? Date.now;
-    const start = now();
-    const minMs = (options.minSecondsOnPage ?? EXIT_INTENT_DEFAULTS.minSecondsOnPage) * 1000;
-    const fire: Fire = (reason) => {
-      if (done || now() - start < minMs || isBlocked(options.isBlocked)) return false;
-      stop();
-      guard(options.onExitIntent, options.onError)(reason);
-      return true;
-    };
-    stops.push(...startSignals(options, now, fire));
-  }, options.onError)();
+    // Without matchMedia (old engines, jsdom) assume a mouse and no touch.
+    if (media("(any-pointer: fine)") ?? true) watchPointer(on, timer(() => fire("pointer")), sensitivity, graceMs);
+    if (mobile && (media("(pointer: coarse)") || navigator.maxTouchPoints > 0)) {
+      const { scrollUp = true, tabReturn = true, idleSeconds = 0 } = mobile;
+      if (scrollUp) watchScrollUp(on, now, fire);
+      if (tabReturn) watchTabReturn(on, fire);
+      if (idleSeconds > 0) watchIdle(on, timer, idleSeconds * 1000, fire);
+    }
+    if (backButton) stops.push(trapBackButton(on, fire));
+  }, onError)();
   return stop;
 }
 
-function startSignals(o: WatchExitIntentOptions, now: () => number, fire: Fire): Array<() => void> {
-  const d = EXIT_INTENT_DEFAULTS;
-  const stops: Array<() => void> = [];
-  const mobile = o.mobile === false ? undefined : { ...d.mobile, ...o.mobile };
-  if (hasFinePointer()) stops.push(watchPointerExit(o.sensitivity ?? d.sensitivity, o.graceMs ?? d.graceMs, fire, o.onError));
-  if (mobile && isTouch()) {
-    if (mobile.scrollUp) stops.push(watchScrollUp(now, fire, o.onError));
-    if (mobile.tabReturn) stops.push(watchTabReturn(fire, o.onError));
-    if (mobile.idleSeconds > 0) stops.push(watchIdle(mobile.idleSeconds, fire, o.onError));
-  }
-  if (o.backButton) stops.push(trapBackButton(fire, o.onError));
-  return stops;
+// Desktop: the pointer leaves the window within `sensitivity` px of the top and stays out for `graceMs`;
+// coming back within the grace delay cancels, as ouibounce's `delay` does.
+function watchPointer(on: On, grace: Timer, sensitivity: number, graceMs: number): void {
+  on<MouseEvent>(document, "mouseout", (e) => {
+    // No relatedTarget: the pointer left the window, not just an element. Leaving through a side is no exit.
+    if (!e.relatedTarget && e.clientY <= sensitivity) grace(graceMs);
+  });
+  on(document, "mouseover", () => grace());
 }
 
-function isBlocked(blocked: (() => boolean) | undefined): boolean {
-  return Boolean(blocked?.()) || document.querySelector("dialog[open]") !== null;
-}
-
-// Without matchMedia (old engines, jsdom) assume a mouse and no touch.
-function hasFinePointer(): boolean {
-  return !window.matchMedia || window.matchMedia("(any-pointer: fine)").matches;
-}
-
-function isTouch(): boolean {
-  return Boolean(window.matchMedia?.("(pointer: coarse)").matches) || navigator.maxTouchPoints > 0;
-}
-
-/** Desktop: the pointer leaves the window within `sensitivity` px of the top and stays out for `graceMs`. */
-export function watchPointerExit(sensitivity: number, graceMs: number, fire: Fire, onError?: OnError): () => void {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const cancel = () => clearTimeout(timer);
-  const stops = [
-    listen<MouseEvent>(document, "mouseout", (e) => {
-      // No relatedTarget: the pointer left the window, not just an element. Leaving through a side is no exit.
-      if (e.relatedTarget || e.clientY > sensitivity) return;
-      cancel();
-      timer = setTimeout(guard(() => fire("pointer"), onError), graceMs);
-    }, onError),
-    // Coming back within the grace delay cancels, as ouibounce's `delay` does.
-    listen(document, "mouseover", cancel, onError),
-  ];
-  return () => {
-    cancel();
-    stops.forEach((s) => s());
-  };
-}
-
-/** Touch: a fast scroll back up (half a screen within 300 ms) after the visitor has scrolled half the page. */
-export function watchScrollUp(now: () => number, fire: Fire, onError?: OnError): () => void {
+// Touch: a flick back up, not reading back: half a screen within 300 ms, once the visitor has scrolled half the page.
+function watchScrollUp(on: On, now: () => number, fire: Fire): void {
   let read = false;
   let peak = 0;
   let peakAt = 0;
-  return listen(window, "scroll", () => {
+  on(window, "scroll", () => {
     const t = now();
     const y = window.scrollY;
-    const range = document.documentElement.scrollHeight - window.innerHeight;
-    read ||= range > 0 && y >= range * READ_SHARE;
+    const screen = window.innerHeight;
+    const range = document.documentElement.scrollHeight - screen;
+    read ||= range > 0 && y >= range / 2;
     // The lowest point reached lately: going down, or pausing longer than the window, starts a new run up.
-    if (y >= peak || t - peakAt > SCROLL_UP_MS) [peak, peakAt] = [y, t];
-    if (read && peak - y >= window.innerHeight * SCROLL_UP_SCREENS) fire("scroll-up");
-  }, onError, { passive: true });
+    if (y >= peak || t - peakAt > 300) [peak, peakAt] = [y, t];
+    if (read && peak - y >= screen / 2) fire("scroll-up");
+  }, { passive: true });
 }
 
-/** Touch: the tab was hidden (tab switcher, home screen) and is shown again. */
-export function watchTabReturn(fire: Fire, onError?: OnError): () => void {
+// Touch: the tab was hidden (tab switcher, home screen) and is shown again.
+function watchTabReturn(on: On, fire: Fire): void {
   let hidden = false;
-  return listen(document, "visibilitychange", () => {
-    if (document.visibilityState === "hidden") hidden = true;
-    else if (hidden) {
-      hidden = false;
-      fire("tab-return");
-    }
-  }, onError);
+  on(document, "visibilitychange", () => {
+    const was = hidden;
+    hidden = isHidden();
+    if (was && !hidden) fire("tab-return");
+  });
 }
 
-/** Touch: no touch, key or scroll for `idleSeconds` while the page is visible (re-armed when it cannot fire). */
-export function watchIdle(idleSeconds: number, fire: Fire, onError?: OnError): () => void {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expire = guard(() => {
-    if (document.visibilityState === "hidden" || !fire("idle")) arm();
-  }, onError);
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(expire, idleSeconds * 1000);
-  };
+// Touch: no touch, key or scroll for `ms` while the page is visible (re-armed when it cannot fire).
+function watchIdle(on: On, timer: (fn: () => void) => Timer, ms: number, fire: Fire): void {
+  const idle = timer(() => {
+    if (isHidden() || !fire("idle")) idle(ms);
+  });
   // Capture: scrolling inside a scroll container does not bubble.
-  const stops = ["pointerdown", "keydown", "scroll"].map((type) => listen(window, type, arm, onError, { capture: true, passive: true }));
-  arm();
-  return () => {
-    clearTimeout(timer);
-    stops.forEach((s) => s());
-  };
+  for (const type of ["pointerdown", "keydown", "scroll"]) on(window, type, () => idle(ms), { capture: true, passive: true });
+  idle(ms);
 }
 
 /**
  * Opt-in only (`backButton: true`): pushes one history entry (same URL, state marked) and treats the visitor going
- * back off it as exit intent; when that cannot fire, it goes back for them. Stop removes the entry again if it is
- * current. A marked entry already current (a reload) is reused; one being removed is waited for, then replaced.
+ * back off it as exit intent; when that cannot fire, it goes back for them. The returned undo removes the entry
+ * again if it is current. A marked entry already current (a reload) is reused; one being removed is waited for,
+ * then replaced.
  */
-export function trapBackButton(fire: Fire, onError?: OnError): () => void {
+function trapBackButton(on: On, fire: Fire): () => void {
   const h = history;
+  // The page's own state is kept beside the mark, unless it is not a plain object.
+  const state = () => (h.state && typeof h.state === "object" && !Array.isArray(h.state) ? (h.state as Record<string, unknown>) : undefined);
+  const marked = () => state()?.[TRAP];
+  const mark = (value: string) => ({ ...state(), [TRAP]: value });
   let armed = false;
   let href = "";
-  const mark = (value: string): unknown => ({ ...(isRecord(h.state) ? h.state : {}), [TRAP]: value });
+  let waiting = marked() === "undo";
   const trap = () => {
     href = location.href;
-    if (markOf(h.state) !== "trap") h.pushState(mark("trap"), "", href);
+    if (marked() !== "trap") h.pushState(mark("trap"), "", href);
     armed = true;
   };
-  let waiting = markOf(h.state) === "undo";
-  const off = listen(window, "popstate", () => {
+  on(window, "popstate", () => {
     if (waiting) {
       waiting = false;
       trap();
-    } else if (armed && markOf(h.state) === undefined && location.href === href) {
+    } else if (armed && marked() === undefined && location.href === href) {
       // Same URL, unmarked: back on the entry under ours (a fragment link also pops, to another URL).
       armed = false;
       if (!fire("back")) h.back();
     }
-  }, onError);
+  });
   if (!waiting) trap();
   return () => {
-    off();
-    if (armed && markOf(h.state) === "trap") {
+    if (armed && marked() === "trap") {
       h.replaceState(mark("undo"), "");
       h.back();
     }
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function markOf(state: unknown): unknown {
-  return isRecord(state) ? state[TRAP] : undefined;
 }
