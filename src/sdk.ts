@@ -204,6 +204,8 @@ async function createRuntime(input: RuntimeInput) {
   const fired = new Set<string>();
   const offers = new Map<string, OpenOffer>();
   const buffered: SegmintEvent[] = [];
+  const outgoing: SegmintEvent[] = [];
+  let sessionSavedAt = 0;
   let context = undefined as unknown as Context;
   let segments: string[] = readSnapshot()?.segments ?? [];
   let decisions: ExperienceDecision[] = [];
@@ -245,9 +247,10 @@ async function createRuntime(input: RuntimeInput) {
     engine.add(event);
     if (!persisting()) buffered.push(event);
     storage.append(event);
-    tabs.post({ kind: "events", events: [event] });
+    if (outgoing.push(event) === 1) queueMicrotask(() => tabs.post({ kind: "events", events: outgoing.splice(0) }));
+    // The session's last activity decides its time-out on later pages: saved once a minute, not per event.
     if (at > session.lastActivity) profile.session = { ...session, lastActivity: at };
-    save("session", profile.session);
+    if (at - sessionSavedAt > 60_000 || type === "pageview") (save("session", profile.session), (sessionSavedAt = at));
     return event;
   }
 
@@ -430,7 +433,7 @@ async function createRuntime(input: RuntimeInput) {
   }
 
   function startCollectors(): void {
-    const flush = () => (recordDwell(), void storage.flush());
+    const flush = () => (recordDwell(), save("session", profile.session), void storage.flush());
     stops.push(
       watchNavigation({ hashRoutes: rules.tracking.hashRoutes, onNavigate: (url) => navigate(url), onError }),
       watchBackForward(() => navigate(location.href, true), onError),

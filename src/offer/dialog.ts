@@ -29,15 +29,14 @@ export interface OpenOffer {
 
 /** segmint's offer styles, themable through `--segmint-offer-*` custom properties (fallbacks inline). */
 export const OFFER_CSS =
-  // The UA's modal styles centre the dialog; position/inset/margin repeat them so the [open] fallback overlays too.
-  ".segmint-offer{position:fixed;inset:0;margin:auto;height:fit-content;box-sizing:border-box;width:min(var(--segmint-offer-width,26rem),100% - 2rem);" +
-  "padding:var(--segmint-offer-padding,1.5rem);border:0;border-radius:var(--segmint-offer-radius,12px);" +
-  "background:var(--segmint-offer-bg,#fff);color:var(--segmint-offer-fg,#222)}" +
+  // Centring, max-width/height and scrolling come from the UA's modal styles; border-box keeps the padding inside them.
+  ".segmint-offer{box-sizing:border-box;width:var(--segmint-offer-width,26rem);padding:var(--segmint-offer-padding,1.5rem);border:0;" +
+  "border-radius:var(--segmint-offer-radius,12px);background:var(--segmint-offer-bg,#fff);color:var(--segmint-offer-fg,#222)}" +
   ".segmint-offer::backdrop{background:var(--segmint-offer-backdrop,#0009)}" +
-  ".segmint-offer-close{float:right;border:0;background:none;color:inherit;font-size:1.5rem;cursor:pointer}" +
+  ".segmint-offer-close{float:right;border:0;background:none;color:inherit;font-size:1.5rem}" +
   ".segmint-offer-title{margin-top:0}.segmint-offer-body{margin:0 0 1rem}" +
   ".segmint-offer-cta{display:inline-block;padding:.6rem 1.2rem;border:0;border-radius:6px;background:var(--segmint-offer-accent,#2563eb);" +
-  "color:var(--segmint-offer-accent-fg,#fff);font:inherit;text-decoration:none;cursor:pointer}";
+  "color:var(--segmint-offer-accent-fg,#fff);font:inherit;text-decoration:none}";
 
 /** Shows `offer` as a modal dialog; undefined when its template matches nothing or a `<dialog>` is already open. */
 export function openOffer(doc: Document, experienceId: string, offer: Offer, hooks: OfferHooks): OpenOffer | undefined {
@@ -50,7 +49,7 @@ export function openOffer(doc: Document, experienceId: string, offer: Offer, hoo
     doc.body.append(dialog);
     // jsdom and Safari before 15.4 lack showModal(): show it non-modally rather than not at all.
     if (dialog.showModal) dialog.showModal();
-    else dialog.setAttribute("open", "");
+    else dialog.open = true;
     const close = wire(dialog, previous, hooks);
     // The platform focuses the first focusable element on showModal(); the fallback needs it done by hand.
     if (!dialog.contains(doc.activeElement)) {
@@ -87,18 +86,18 @@ function build(doc: Document, experienceId: string, offer: Offer, onError?: OnEr
     const refusal = cta?.href === undefined ? null : unsafeUrlReason(cta.href);
     if (refusal) report(new Error(`offer cta.href refused: ${refusal}`), onError);
     else if (cta) {
+      // A link, or a button that accepts without navigating.
       const link = add(cta.href === undefined ? "button" : "a", "cta", cta.text);
-      link.setAttribute(cta.href === undefined ? "type" : "href", cta.href ?? "button");
+      Object.assign(link, cta.href === undefined ? { type: "button" } : { href: cta.href });
       link.setAttribute("data-segmint-accept", "");
     }
   }
   dialog.className = "segmint-offer";
-  dialog.setAttribute("data-segmint-offer", experienceId);
   // A template without markers: its first link or submit button is the call to action.
   if (!dialog.querySelector("[data-segmint-accept]")) dialog.querySelector("a[href],button[type=submit]")?.setAttribute("data-segmint-accept", "");
   if (!dialog.querySelector("[data-segmint-close]")) {
-    const close = add("button", "close", "×");
-    close.setAttribute("type", "button");
+    const close = add("button", "close", "×") as HTMLButtonElement;
+    close.type = "button";
     close.setAttribute("aria-label", "Close");
     close.setAttribute("data-segmint-close", "");
     dialog.prepend(close);
@@ -122,7 +121,7 @@ function wire(dialog: HTMLDialogElement, previous: HTMLElement | null, hooks: Of
     if (done) return;
     done = true;
     dialog.close?.();
-    dialog.removeAttribute("open");
+    dialog.open = false;
     // After an accept the element stays one task longer: a form is only submitted while it is connected.
     if (removeLater) setTimeout(() => dialog.remove());
     else dialog.remove();
