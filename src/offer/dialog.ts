@@ -8,7 +8,7 @@
 // `data-segmint-accept` accepts.
 import { unsafeUrlReason } from "../rules/references";
 import type { Offer } from "../rules/types";
-import { guard, report, type OnError } from "./guard";
+import { guard, listen, report, type OnError } from "./guard";
 
 /** How the visitor dismissed an offer. */
 export type DismissHow = "escape" | "close" | "backdrop";
@@ -51,10 +51,8 @@ export function openOffer(doc: Document, experienceId: string, offer: Offer, hoo
     if (dialog.showModal) dialog.showModal();
     else dialog.open = true;
     const close = wire(dialog, previous, hooks);
-    // The platform focuses the first focusable element on showModal(); the fallback needs it done by hand.
-    if (!dialog.contains(doc.activeElement)) {
-      (dialog.querySelector<HTMLElement>("[autofocus]") ?? dialog.querySelector<HTMLElement>("button,a[href],input,select,textarea"))?.focus();
-    }
+    // The platform focuses the autofocus or first focusable element on showModal(); the fallback focuses the first.
+    if (!dialog.contains(doc.activeElement)) dialog.querySelector<HTMLElement>("[autofocus],button,a[href],input,select,textarea")?.focus();
     guard(hooks.onShow, hooks.onError)();
     return { close };
   } catch (err) {
@@ -83,12 +81,13 @@ function build(doc: Document, experienceId: string, offer: Offer, onError?: OnEr
   } else {
     if (title) add("h2", "title", title);
     if (body) add("p", "body", body);
-    const refusal = cta?.href === undefined ? null : unsafeUrlReason(cta.href);
+    const href = cta?.href;
+    const refusal = href === undefined ? null : unsafeUrlReason(href);
     if (refusal) report(new Error(`offer cta.href refused: ${refusal}`), onError);
     else if (cta) {
       // A link, or a button that accepts without navigating.
-      const link = add(cta.href === undefined ? "button" : "a", "cta", cta.text);
-      Object.assign(link, cta.href === undefined ? { type: "button" } : { href: cta.href });
+      const link = add(href === undefined ? "button" : "a", "cta", cta.text);
+      Object.assign(link, href === undefined ? { type: "button" } : { href });
       link.setAttribute("data-segmint-accept", "");
     }
   }
@@ -125,27 +124,31 @@ function wire(dialog: HTMLDialogElement, previous: HTMLElement | null, hooks: Of
     // After an accept the element stays one task longer: a form is only submitted while it is connected.
     if (removeLater) setTimeout(() => dialog.remove());
     else dialog.remove();
-    previous?.focus();
+    previous?.focus(); // close() restores focus after showModal(); the fallback needs it done by hand
     if (then) guard(then, onError)();
   };
   const dismiss = (how: DismissHow) => finish(() => hooks.onDismiss(how));
-  const on = <E extends Event>(type: string, fn: (event: E) => void) => dialog.addEventListener(type, guard(fn as (event: Event) => void, onError));
+  const on = <E extends Event>(type: string, fn: (event: E) => void) => listen(dialog, type, fn, onError);
   on<MouseEvent>("pointerdown", (ev) => (downOnBackdrop = onBackdrop(dialog, ev)));
   on<MouseEvent>("click", (ev) => {
     const target = ev.target as Element;
     const cta = target.closest("[data-segmint-accept]");
     // A press that started inside (selecting text) and ended on the backdrop is not a backdrop click.
-    if (target === dialog) downOnBackdrop && onBackdrop(dialog, ev) && dismiss("backdrop");
-    else if (target.closest("[data-segmint-close]")) dismiss("close");
+    if (target === dialog) {
+      if (downOnBackdrop && onBackdrop(dialog, ev)) dismiss("backdrop");
+    } else if (target.closest("[data-segmint-close]")) dismiss("close");
     // No preventDefault: the link navigates, the form submits, as the page built them.
+    // A link reports its resolved href; a button has none.
     else if (cta) finish(() => hooks.onAccept((cta as HTMLAnchorElement).href || undefined), true);
   });
   // `cancel` is the platform's Escape (close watcher); keydown covers the non-modal fallback.
   on("cancel", () => dismiss("escape"));
-  on<KeyboardEvent>("keydown", (ev) => ev.key === "Escape" && !ev.defaultPrevented && dismiss("escape"));
+  on<KeyboardEvent>("keydown", (ev) => {
+    if (ev.key === "Escape" && !ev.defaultPrevented) dismiss("escape");
+  });
   // Closed some other way (a <form method="dialog"> in a template, the page's own script).
   on("close", () => dismiss("close"));
-  return guard(() => finish(), onError);
+  return () => finish();
 }
 
 // Clicks on ::backdrop target the dialog itself, outside its box.

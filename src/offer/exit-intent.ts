@@ -3,7 +3,7 @@
 // lack: a fast scroll back up after reading, returning from the tab switcher, and inactivity. A hybrid device
 // (a touch laptop, an iPad with a trackpad) gets both sets. Address-bar shortcuts never reach the page.
 import type { ExitIntentOptions } from "../rules/types";
-import { guard, type OnError } from "./guard";
+import { guard, listen, type OnError } from "./guard";
 
 /** Which signal detected exit intent. */
 export type ExitReason = "pointer" | "scroll-up" | "tab-return" | "idle" | "back";
@@ -46,9 +46,7 @@ export function watchExitIntent(options: WatchExitIntentOptions): () => void {
     return true;
   };
   const on: On = (target, type, fn, listenerOptions) => {
-    const handler = guard(fn as (event: Event) => void, onError);
-    target.addEventListener(type, handler, listenerOptions);
-    stops.push(() => target.removeEventListener(type, handler, listenerOptions));
+    stops.push(listen(target, type, fn, onError, listenerOptions));
   };
   const timer = (fn: () => void): Timer => {
     let id: ReturnType<typeof setTimeout> | undefined;
@@ -128,10 +126,9 @@ function watchIdle(on: On, timer: (fn: () => void) => Timer, ms: number, fire: F
  */
 function trapBackButton(on: On, fire: Fire): () => void {
   const h = history;
+  const marked = (): unknown => h.state?.[TRAP];
   // The page's own state is kept beside the mark, unless it is not a plain object.
-  const state = () => (h.state && typeof h.state === "object" && !Array.isArray(h.state) ? (h.state as Record<string, unknown>) : undefined);
-  const marked = () => state()?.[TRAP];
-  const mark = (value: string) => ({ ...state(), [TRAP]: value });
+  const mark = (value: string) => ({ ...(typeof h.state === "object" && !Array.isArray(h.state) && h.state), [TRAP]: value });
   let armed = false;
   let href = "";
   let waiting = marked() === "undo";

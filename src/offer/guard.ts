@@ -23,3 +23,16 @@ export function guard<A extends unknown[]>(fn: (...args: A) => void, onError?: O
     }
   };
 }
+
+/** Adds a guarded listener and returns the function that removes it. */
+export function listen<E extends Event>(
+  target: EventTarget,
+  type: string,
+  fn: (event: E) => void,
+  onError?: OnError,
+  options?: AddEventListenerOptions,
+): () => void {
+  const handler = guard(fn as (event: Event) => void, onError);
+  target.addEventListener(type, handler, options);
+  return () => target.removeEventListener(type, handler, options);
+}

@@ -6,7 +6,7 @@
 // gets hidden is its wrapper `[data-segmint-field=name]` inside the form if there is one, else each control and its
 // labels (`<label for>` or an enclosing `<label>`).
 import { formPlan, isKnown, traitsFromAnswers, validateValue, type InvalidKind } from "../rules/profiling";
-import type { Json, Profiling, ProfilingField } from "../rules/types";
+import type { Json, Profiling } from "../rules/types";
 
 export interface ProfileFormsOptions {
   profiling: Profiling;
@@ -26,17 +26,14 @@ export interface ProfileForms {
 
 type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 type Undo = () => void;
-type Guard = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => void;
 
 const CONTROL = /^(INPUT|SELECT|TEXTAREA)$/;
 const EVENTS = ["input", "change", "invalid", "submit"];
-// segmint's stylesheet makes it `display: none !important`, so author CSS like `.row { display: flex }` cannot undo it.
-const HIDDEN_CLASS = "segmint-hidden";
 
 /** Enhances every `form[data-segmint-profile]` in `doc` now and on each `refresh()`. */
 export function enhanceProfileForms(doc: Document, options: ProfileFormsOptions): ProfileForms {
-  let undos: Undo[] = [];
-  const guard: Guard = (fn) => (...args) => {
+  const undos: Undo[] = [];
+  const guard = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => {
     try {
       fn(...args);
     } catch (e) {
@@ -47,129 +44,100 @@ export function enhanceProfileForms(doc: Document, options: ProfileFormsOptions)
       }
     }
   };
-  const stop = guard(() => {
-    undos.forEach((undo) => undo());
-    undos = [];
-  });
+  const stop = guard(() => undos.splice(0).forEach((undo) => undo()));
   const refresh = guard(() => {
     stop();
-    doc.querySelectorAll<HTMLFormElement>("form[data-segmint-profile]").forEach((form) => undos.push(enhanceForm(form, options, guard)));
+    doc.querySelectorAll<HTMLFormElement>("form[data-segmint-profile]").forEach((form) => enhanceForm(form, options, undos, guard));
   });
   refresh();
   return { refresh, stop };
 }
 
-function enhanceForm(form: HTMLFormElement, options: ProfileFormsOptions, guard: Guard): Undo {
+function enhanceForm(form: HTMLFormElement, options: ProfileFormsOptions, undos: Undo[], guard: (fn: (e: Event) => void) => (e: Event) => void): void {
   const { profiling } = options;
   const traits = options.traits();
-  const plan = formPlan(profiling, traits);
-  const undos: Undo[] = [];
-  const shown = plan.ask.concat(plan.always);
-  for (const name of plan.hidden) {
+  const { hidden } = formPlan(profiling, traits);
+  const shown: string[] = [];
+  for (const { name, sensitive } of profiling.fields) {
     const controls = controlsOf(form, name);
-    const field = fieldOf(profiling, name);
-    if (!controls.length || !field) continue;
-    if (isKnown(traits, name) && !field.sensitive) undos.push(fill(controls, traits[name] as Json));
-    // Unknown and sensitive fields stay empty while hidden, and `required` would then block the submit.
-    const required = controls.filter((c) => c.required);
-    const restore = () => required.forEach((c) => (c.required = true));
-    required.forEach((c) => (c.required = false));
+    const hide = hidden.includes(name);
+    // Known traits fill hidden fields (the site receives them), and always-shown ones the page left empty.
+    if (!sensitive && isKnown(traits, name) && (hide || !readValue(controls))) fill(controls, traits[name] as Json, undos);
     // A hidden control the browser rejects (a stored value against the site's own pattern, say) would block the
     // submit with no message the visitor can see: such a field stays visible, pre-filled, to be corrected.
-    if (controls.every((c) => c.validity.valid)) undos.push(restore, hide(form, name, controls));
-    else {
-      restore();
-      shown.push(name);
-    }
+    if (hide && controls.length > 0 && controls.every((c) => c.validity.valid || c.validity.valueMissing)) {
+      // Unknown and sensitive fields stay empty while hidden, and `required` would then block the submit.
+      for (const c of controls) set(c, "required", false, undos);
+      hideField(form, name, controls, undos);
+    } else shown.push(name);
   }
-  for (const name of plan.always) {
-    const field = fieldOf(profiling, name);
-    const controls = controlsOf(form, name);
-    if (field && !field.sensitive && isKnown(traits, name) && readValue(controls) === "") undos.push(fill(controls, traits[name] as Json));
-  }
-  const validity = new Set<Control>();
+  const fields = profiling.fields.filter((f) => shown.includes(f.name));
   const check = (control: Control) => {
-    const field = shown.includes(control.name) && !isChoice(control) ? fieldOf(profiling, control.name) : undefined;
-    if (!field) return;
+    const field = fields.find((f) => f.name === control.name);
+    if (!field || isChoice(control)) return;
     const result = validateValue(field, control.value);
     control.setCustomValidity(result.ok ? "" : nativeMessage(control, result.kind));
-    validity.add(control);
   };
-  shown.forEach((name) => controlsOf(form, name).forEach(check));
-  const handler = guard((e: Event) => {
-    if (e.type === "submit") submitted(form, options, shown);
-    else if (isControl(e.target)) check(e.target);
+  const checked = shown.flatMap((name) => controlsOf(form, name));
+  checked.forEach(check);
+  const handler = guard((e) => {
+    if (e.type !== "submit") return check(e.target as Control);
+    // `novalidate` forms reach submit even when invalid; only a form the browser would accept teaches us anything.
+    if (form.matches(":invalid")) return;
+    const learned = traitsFromAnswers(profiling, Object.fromEntries(shown.map((name) => [name, readValue(controlsOf(form, name))])));
+    const names = Object.keys(learned);
+    if (names.length) options.onAnswers(learned, names);
   });
   // Capture: `invalid` does not bubble, a site's own input handler still gets the last word on validity, and the
   // answers are read before a site's submit handler can reset or replace the form. Nothing is ever prevented.
   for (const type of EVENTS) form.addEventListener(type, handler, true);
-  undos.push(() => EVENTS.forEach((type) => form.removeEventListener(type, handler, true)));
-  undos.push(() => validity.forEach((c) => c.setCustomValidity("")));
-  return () => undos.reverse().forEach((undo) => undo());
-}
-
-function submitted(form: HTMLFormElement, options: ProfileFormsOptions, shown: string[]): void {
-  // `novalidate` forms reach submit even when invalid; only a form the browser would accept teaches us anything.
-  if (!Array.from(form.elements).every((el) => (el as Control).validity?.valid !== false)) return;
-  const answers: Record<string, string> = {};
-  for (const name of shown) answers[name] = readValue(controlsOf(form, name));
-  const traits = traitsFromAnswers(options.profiling, answers);
-  const fields = Object.keys(traits);
-  if (fields.length) options.onAnswers(traits, fields);
-}
-
-function fieldOf(profiling: Profiling, name: string): ProfilingField | undefined {
-  return profiling.fields.find((f) => f.name === name);
-}
-
-function isControl(el: unknown): el is Control {
-  return !!el && CONTROL.test((el as Element).tagName ?? "");
+  undos.push(() => {
+    EVENTS.forEach((type) => form.removeEventListener(type, handler, true));
+    checked.forEach((c) => c.setCustomValidity(""));
+  });
 }
 
 const isChoice = (c: Control) => c.type === "radio" || c.type === "checkbox";
 
 function controlsOf(form: HTMLFormElement, name: string): Control[] {
-  return Array.from(form.elements).filter((el): el is Control => isControl(el) && el.name === name);
+  return Array.from(form.elements).filter((el): el is Control => CONTROL.test(el.tagName) && (el as Control).name === name);
 }
 
 // Radios and checkboxes answer with the checked one's value; other controls with their own.
 function readValue(controls: Control[]): string {
-  const control = controls.find((c) => !isChoice(c) || (c as HTMLInputElement).checked);
-  return control ? control.value : "";
+  return controls.find((c) => !isChoice(c) || (c as HTMLInputElement).checked)?.value ?? "";
 }
 
-/** Pre-fills a known trait; the undo only puts back what the visitor has not changed since. */
-function fill(controls: Control[], trait: Json): Undo {
-  if (trait === null || typeof trait === "object") return () => {};
+/** Sets `el[key]`; the undo puts back the old value only if nobody (the visitor, the site) changed it since. */
+function set<T extends object, K extends keyof T>(el: T, key: K, value: T[K], undos: Undo[]): void {
+  const was = el[key];
+  el[key] = value;
+  const now = el[key]; // a select without that option reads back ""
+  undos.push(() => {
+    if (el[key] === now) el[key] = was;
+  });
+}
+
+/** Pre-fills a known trait: radios and checkboxes by checking the matching one. */
+function fill(controls: Control[], trait: Json, undos: Undo[]): void {
+  if (typeof trait === "object") return; // no lists or records in a form control
   const value = String(trait);
-  const undos = controls.map((c): Undo => {
-    if (isChoice(c)) {
-      const input = c as HTMLInputElement;
-      const was = input.checked;
-      const now = (input.checked = input.value === value);
-      return () => input.checked === now && (input.checked = was);
-    }
-    const was = c.value;
-    c.value = value;
-    const now = c.value; // a select without that option reads back ""
-    return () => c.value === now && (c.value = was);
-  });
-  return () => undos.forEach((undo) => undo());
+  for (const c of controls) {
+    if (isChoice(c)) set(c as HTMLInputElement, "checked", c.value === value, undos);
+    else set(c, "value", value, undos);
+  }
 }
 
-function hide(form: HTMLFormElement, name: string, controls: Control[]): Undo {
+// segmint's stylesheet makes `segmint-hidden` `display: none !important`, so author CSS like `.row { display: flex }`
+// cannot undo it. What the site hid itself is not ours to undo.
+function hideField(form: HTMLFormElement, name: string, controls: Control[], undos: Undo[]): void {
   const wrapper = form.querySelector<HTMLElement>(`[data-segmint-field="${name}"]`);
-  const targets = new Set<HTMLElement>(wrapper ? [wrapper] : controls.flatMap((c) => [c, ...Array.from(c.labels ?? [])]));
-  const undos = Array.from(targets, (el): Undo => {
-    if (el.hidden) return () => {}; // the site's own choice, not ours to undo
-    el.hidden = true;
-    el.classList.add(HIDDEN_CLASS);
-    return () => {
-      el.hidden = false;
-      el.classList.remove(HIDDEN_CLASS);
-    };
-  });
-  return () => undos.forEach((undo) => undo());
+  for (const el of wrapper ? [wrapper] : controls.flatMap((c): HTMLElement[] => [c, ...(c.labels ?? [])])) {
+    if (el.hidden) continue;
+    set(el, "hidden", true, undos);
+    el.classList.add("segmint-hidden");
+    undos.push(() => el.classList.remove("segmint-hidden"));
+  }
 }
 
 /**
@@ -179,19 +147,15 @@ function hide(form: HTMLFormElement, name: string, controls: Control[]): Undo {
  */
 function nativeMessage(control: Control, kind: InvalidKind): string {
   const doc = control.ownerDocument;
-  let native: HTMLInputElement | HTMLSelectElement;
-  if (kind === "option") {
-    native = doc.createElement("select");
-    native.required = true;
-  } else {
-    native = doc.createElement("input");
-    if (kind === "email") native.type = "email";
-    else {
-      native.pattern = "(?!)"; // matches nothing
-      native.title = control.title; // browsers append it to the pattern message, as for a native pattern field
-    }
-    native.value = control.value;
-  }
+  const native =
+    kind === "option"
+      ? Object.assign(doc.createElement("select"), { required: true })
+      : Object.assign(
+          doc.createElement("input"),
+          // pattern "(?!)" matches nothing; browsers append the title to the pattern message, as for a native field.
+          kind === "email" ? { type: "email" } : { pattern: "(?!)", title: control.title },
+          { value: control.value },
+        );
   // An empty message would clear the error; no browser gives one, but a stub DOM might.
   return native.validationMessage || "Invalid value";
 }

@@ -12,22 +12,20 @@ function fnv32a(str: string): number {
   return h >>> 0;
 }
 
-/** GrowthBook's `hash`: a number in [0, 1) — v2 with 4 decimals, v1 (biased, legacy) with 3 — or null for another version. */
-export function hash(seed: string, value: string, version: number): number | null {
-  if (version === 2) return (fnv32a(fnv32a(seed + value) + "") % 10000) / 10000;
-  if (version === 1) return (fnv32a(value + seed) % 1000) / 1000;
-  return null;
+/** GrowthBook's hash v2: a number in [0, 1) with 4 decimals. The one bucketing uses. */
+function hashV2(seed: string, value: string): number {
+  return (fnv32a(fnv32a(seed + value) + "") % 10000) / 10000;
 }
 
-/** Usable weight: a finite number ≥ 0; a missing weight counts 1. */
-function weightOf(w: number | undefined): number {
-  if (w === undefined) return 1;
-  return Number.isFinite(w) && w > 0 ? w : 0;
+/** GrowthBook's `hash`: a number in [0, 1) — v2 with 4 decimals, v1 (biased, legacy) with 3 — or null for another version. */
+export function hash(seed: string, value: string, version: number): number | null {
+  return version === 2 ? hashV2(seed, value) : version === 1 ? (fnv32a(value + seed) % 1000) / 1000 : null;
 }
 
 /**
  * The variant a visitor sees: `"control"` when hash < holdout, else the rest of the range [holdout, 1) split across
  * `variants` by weight, in order; `"treated"` when there are no variants (an experience with plain `changes`).
+ * A missing weight counts 1; one that is not a finite number > 0 counts 0.
  */
 export function assignVariant(
   experienceId: string,
@@ -35,20 +33,16 @@ export function assignVariant(
   holdout: number,
   variants: readonly { id: string; weight?: number }[],
 ): string {
-  const n = hash(experienceId, visitorId, 2) as number;
-  const h = Number.isFinite(holdout) ? Math.min(Math.max(holdout, 0), 1) : 0;
+  const n = hashV2(experienceId, visitorId);
+  // clamped to [0, 1]; NaN and Infinity count 0 (-Infinity is clamped to 0 anyway)
+  const h = holdout < Infinity ? Math.min(Math.max(holdout, 0), 1) : 0;
   if (n < h) return "control";
-  const last = variants[variants.length - 1];
-  if (!last) return "treated";
-  let total = 0;
-  for (const v of variants) total += weightOf(v.weight);
+  const weights = variants.map(({ weight = 1 }) => (weight > 0 && weight < Infinity ? weight : 0));
+  const total = weights.reduce((a, b) => a + b, 0);
   // All weights zero (or invalid): split equally rather than send everyone to one variant.
-  const equal = total === 0;
-  const position = ((n - h) / (1 - h)) * (equal ? variants.length : total);
+  const position = ((n - h) / (1 - h)) * (total || variants.length);
   let end = 0;
-  for (const v of variants) {
-    end += equal ? 1 : weightOf(v.weight);
-    if (position < end) return v.id;
-  }
-  return last.id; // floating-point rounding at the top of the range
+  const variant = variants.find((_, i) => position < (end += total ? (weights[i] as number) : 1));
+  // past the last end only by floating-point rounding at the top of the range
+  return (variant ?? variants[variants.length - 1])?.id ?? "treated";
 }

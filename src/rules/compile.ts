@@ -1,242 +1,260 @@
 // The runtime's validator: what the script tag runs instead of zod (DESIGN §5: zod alone would cost half the byte
-// budget). A small table of strict checkers mirroring schema.ts. It fails closed — any key, type or value it does not
-// know rejects the whole file — and for every file it accepts it returns exactly what `parseRules` returns. Messages
-// are terse; `segmint validate` words them for people. test/rules/compile.property.test.ts keeps the two in step.
-import type { Rules, RulesIssue } from "./types";
+// budget). One walk over a table of strict checkers mirroring schema.ts checks the shape and fills in defaults, and
+// calls references.ts for everything beyond shape. It fails closed — any key, type or value it does not know rejects
+// the whole file — and for every file it accepts it returns exactly what `parseRules` returns. Messages are terse;
+// `segmint validate` words them for people. test/rules/compile.property.test.ts keeps the two in step.
+import type { Rules } from "./types";
 import {
-  attributeProblem, changeProblem, crossReferenceIssues, experienceProblem, ID_PATTERN, insertProblem, isIsoDate,
-  issue, joinIndex, joinKey, KEY_PATTERN, METRIC_KINDS, metricProblem, NAME_PATTERN, offerProblem, unsafeUrlReason,
-  type ParseOptions,
+  checkAttributes, checkCondition, found, ID_PATTERN, isIsoDate, isObj, issue, join, KEY_PATTERN, METRIC_KINDS,
+  NAME_PATTERN, PROPERTY_PATH, unsafeUrlReason, VARIANT_ID_PATTERN, type Finding, type Walk,
 } from "./references";
 
+/** What both validators accept as options. */
+export interface ParseOptions {
+  /** Whether a CSS selector is usable; default: css-what syntax in `parseRules`, none in `compileRules` (all refused). */
+  isValidSelector?: (selector: string) => boolean;
+}
+
 /** What `compileRules` returns. */
-export type CompileResult = { ok: true; rules: Rules } | { ok: false; issues: RulesIssue[] };
+export type CompileResult = { ok: true; rules: Rules } | { ok: false; issues: Finding[] };
 
 type Dict = Record<string, unknown>;
-type Issues = RulesIssue[];
-/** Checks a value at a path, pushing issues; returns the value with defaults filled in. */
-type Check = (value: unknown, path: string, out: Issues) => unknown;
-/** A field: optional (a bare check), required (`[check, 1]`) or defaulted (`[check, () => default]`). */
-type Field = Check | [Check, 1 | (() => unknown)];
+/** Checks a value at a path, recording what is wrong in the walk; returns the value with defaults filled in. */
+type Check = (value: unknown, path: string, w: Walk) => unknown;
+/** A field: optional (a bare check), required (`[check]`) or defaulted (`[check, default]`). */
+type Field = Check | [Check] | [Check, unknown];
+/** A rule on a whole (checked) object. */
+type Rule = (o: Dict, path: string, w: Walk) => void;
 
-const isObj = (v: unknown): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v);
-
-function bad(out: Issues, path: string, message: string): undefined {
-  out.push(issue(path, message));
+/** Records a shape issue; returns undefined, what an invalid value becomes. */
+function bad(w: Walk, path: string, message = "invalid"): undefined {
+  w.issues.push(issue(path, message));
   return undefined;
 }
 
-/** A string; `problem` words what else is wrong with it (null: nothing). */
+// ---- the checkers -------------------------------------------------------------------------------------------
+
+/**
+ * A string; `check` returns false for a malformed one (a shape issue), or the code of a problem beyond shape (a
+ * finding about an otherwise valid string: a selector the page refuses, an unknown segment…).
+ */
 const str =
-  (problem?: (s: string) => string | null | false): Check =>
-  (v, p, out) => {
-    if (typeof v !== "string") return bad(out, p, "expected a string");
-    const message = problem?.(v);
-    return message ? bad(out, p, message) : v;
+  (check: (s: string, w: Walk) => boolean | string = () => true): Check =>
+  (v, p, w) => {
+    const result = typeof v === "string" && check(v, w);
+    if (typeof result === "string") found(w, p, result, v);
+    return result === false ? bad(w, p) : v;
   };
 
-const matching = (re: RegExp) => str((s) => !re.test(s) && "invalid");
+const matching = (re: RegExp) => str((s) => re.test(s));
 
-/** A finite number ≥ min (> min when `above`), ≤ max, a safe integer when `int` — zod's number checks. */
+/** A finite number in [min, max], a safe integer when `int` — zod's number checks. */
 const num =
-  (min: number, above = false, max = Infinity, int = false): Check =>
-  (v, p, out) =>
-    typeof v !== "number" || !Number.isFinite(v) || (int && !Number.isSafeInteger(v)) || v < min || (above && v === min) || v > max
-      ? bad(out, p, "invalid number")
-      : v;
+  (min: number, max = Infinity, int = false): Check =>
+  (v, p, w) =>
+    (int ? Number.isSafeInteger(v) : Number.isFinite(v)) && (v as number) >= min && (v as number) <= max ? v : bad(w, p);
 
-const oneOf =
+const literal =
   (...values: unknown[]): Check =>
-  (v, p, out) =>
-    values.includes(v) ? v : bad(out, p, "invalid value");
+  (v, p, w) =>
+    values.includes(v) ? v : bad(w, p);
 
-const bool = oneOf(true, false);
-
+/** A list of at least `min` items; with `key`, items' `key` values are unique ids, recorded in `w[into]` when given. */
 const arr =
-  (item: Check, min = 0): Check =>
-  (v, p, out) => {
-    if (!Array.isArray(v)) return bad(out, p, "expected a list");
-    if (v.length < min) bad(out, p, "too few items");
-    return v.map((x, i) => item(x, joinIndex(p, i), out));
+  (item: Check, min = 0, key?: string, into?: "segments" | "fields"): Check =>
+  (v, p, w) => {
+    if (!Array.isArray(v)) return bad(w, p);
+    if (v.length < min) bad(w, p);
+    const seen = into ? w[into] : [];
+    return v.map((x, i) => {
+      const result = item(x, join(p, i), w);
+      const id = key && isObj(x) ? x[key] : undefined;
+      if (typeof id === "string") {
+        if (seen.includes(id)) found(w, join(join(p, i), key!), "duplicate", id);
+        else seen.push(id);
+      }
+      return result;
+    });
   };
 
 /** An object of `item`s keyed by names matching `key`. */
 const rec =
   (key: RegExp, item: Check): Check =>
-  (v, p, out) => {
-    if (!isObj(v)) return bad(out, p, "expected an object");
+  (v, p, w) => {
+    if (!isObj(v)) return bad(w, p);
     const result: Dict = {};
     for (const k of Object.keys(v)) {
-      if (!key.test(k)) bad(out, joinKey(p, k), "invalid name");
-      result[k] = item(v[k], joinKey(p, k), out);
+      // zod's records drop a `__proto__` key (JSON.parse makes it an own key) without a word: refuse it beyond shape.
+      if (k === "__proto__") found(w, join(p, k), "not allowed", k);
+      else if (!key.test(k)) bad(w, join(p, k));
+      result[k] = item(v[k], join(p, k), w);
     }
     return result;
   };
 
-/** A strict object: unknown keys are errors; `problem` is the whole-object rule schema.ts refines with. */
-const obj =
-  (fields: Record<string, Field>, problem?: (o: Dict) => string | null): Check =>
-  (v, p, out) => {
-    if (!isObj(v)) return bad(out, p, "expected an object");
+/** A strict object: unknown keys are errors; `rule` checks the whole. */
+const obj = (fields: Record<string, Field>, rule?: Rule): Check => {
+  const keys = Object.keys(fields);
+  return (v, p, w) => {
+    if (!isObj(v)) return bad(w, p);
     const result: Dict = {};
-    for (const k of Object.keys(v)) if (!Object.prototype.hasOwnProperty.call(fields, k)) bad(out, p, `unknown key "${k}"`);
-    for (const k of Object.keys(fields)) {
-      const [check, mode] = typeof fields[k] === "function" ? [fields[k] as Check] : (fields[k] as [Check, 1 | (() => unknown)]);
-      let value = v[k];
+    for (const k of Object.keys(v)) if (!keys.includes(k)) bad(w, p, `unknown key "${k}"`);
+    for (const k of keys) {
+      const field = fields[k]!;
+      const [check, fallback] = [field].flat() as [Check, unknown];
       // Like zod: a missing optional key stays missing, an explicit undefined stays undefined, defaults fill both.
-      if (value === undefined && typeof mode === "function") value = mode();
-      if (value === undefined) {
-        if (mode === 1) bad(out, joinKey(p, k), "required");
-        else if (k in v) result[k] = undefined;
-      } else result[k] = check(value, joinKey(p, k), out);
+      const value = v[k] === undefined ? fallback : v[k];
+      if (value !== undefined) result[k] = check(value, join(p, k), w);
+      else if (Array.isArray(field)) bad(w, join(p, k), "required");
+      else if (k in v) result[k] = undefined;
     }
-    const message = problem?.(result);
-    return message ? bad(out, p, message) : result;
+    rule?.(result, p, w);
+    return result;
   };
+};
 
-/** The first alternative that passes, as zod's union returns it. */
+/** The first alternative whose shape fits, as zod's union returns it (with what that alternative found). */
 const alt =
   (...checks: Check[]): Check =>
-  (v, p, out) => {
+  (v, p, w) => {
     for (const check of checks) {
-      const scratch: Issues = [];
+      const scratch: Walk = { ...w, issues: [] };
       const result = check(v, p, scratch);
-      if (!scratch.length) return result;
+      if (scratch.issues.every((i) => i.code)) return w.issues.push(...scratch.issues), result;
     }
-    return bad(out, p, "invalid value");
+    return bad(w, p);
   };
 
-// Conditions are passed through untouched (as zod's z.custom does); references.ts checks what is inside.
-const condition: Check = (v, p, out) => (isObj(v) ? v : bad(out, p, "expected a condition"));
+/** A rule: one of `keys` is present — at most one when `optional`. */
+const oneOf =
+  (keys: readonly string[], optional = false): Rule =>
+  (o, p, w) => {
+    const count = keys.filter((k) => o[k] !== undefined).length;
+    if (count > 1 || (count < 1 && !optional)) found(w, p, "one of", keys);
+  };
+
+/** A condition, passed through untouched (as zod's z.custom does); `refs`: on the context, so it may name segments. */
+const condition =
+  (refs: boolean): Check =>
+  (v, p, w) =>
+    isObj(v) ? (checkCondition(v, p, w, refs), v) : bad(w, p);
+
 const text = str();
-const url = str(unsafeUrlReason);
-const id = matching(ID_PATTERN);
-const positive = num(0, true);
+const nonEmpty = str((s) => s !== "");
+const bool = literal(true, false);
+const positive = num(Number.MIN_VALUE); // the least number above 0: zod's positive()
 const nonNegative = num(0);
-const wholePositive = num(1, false, Infinity, true);
-const R = (check: Check): Field => [check, 1];
-const D = (check: Check, fallback: () => unknown): Field => [check, fallback];
+const whole = num(0, Infinity, true);
+const wholePositive = num(1, Infinity, true);
+const id = matching(ID_PATTERN);
+const selector = str((s, w) => w.isValidSelector(s) === true || "invalid selector");
+const url = str((s) => unsafeUrlReason(s) ?? true);
+const contextCondition = condition(true);
 
-function attributes(): Check {
-  const values = rec(/(?:)/, alt(text, oneOf(null)));
-  return (v, p, out) => {
-    const result = values(v, p, out);
-    if (!isObj(result)) return result;
-    if (!Object.keys(result).length) bad(out, p, "no attributes");
-    for (const k of Object.keys(result)) {
-      const message = attributeProblem(k, result[k]);
-      if (message) bad(out, joinKey(p, k), message);
-    }
-    return result;
-  };
-}
+// ---- the rules file -----------------------------------------------------------------------------------------------
 
 function change(): Check {
   const classes = alt(matching(/\S/), arr(matching(/^\S+$/), 1));
+  const attributes: Check = (v, p, w) => {
+    const result = rec(/^/, alt(text, literal(null)))(v, p, w);
+    if (isObj(result)) checkAttributes(result, p, w);
+    return result;
+  };
   const insert = obj(
-    { position: R(oneOf("before", "after", "prepend", "append")), text, template: text },
-    insertProblem,
+    { position: [literal("before", "after", "prepend", "append")], text, template: selector },
+    oneOf(["text", "template"]),
   );
   return obj(
     {
-      selector: R(text), text, template: text, html: text, insert, href: url, attributes: attributes(),
+      selector: [selector], text, template: selector, html: text, insert, href: url, attributes,
       addClass: classes, removeClass: classes, hide: bool, show: bool,
     },
-    changeProblem,
-  );
-}
-
-function trigger(): Check {
-  const mobile = obj({ scrollUp: bool, tabReturn: bool, idleSeconds: nonNegative });
-  const exitIntent = obj({
-    sensitivity: nonNegative, minSecondsOnPage: nonNegative, graceMs: num(0, false, Infinity, true),
-    mobile: alt(oneOf(false), mobile), backButton: bool,
-  });
-  return alt(
-    oneOf("load"),
-    obj({ exitIntent: R(exitIntent) }),
-    obj({ afterSeconds: R(nonNegative) }),
-    obj({ scrollDepth: R(num(0, false, 100)) }),
+    oneOf(["text", "template", "html", "insert"], true),
   );
 }
 
 function experience(): Check {
   const changes = arr(change(), 1);
-  const cta = obj({ text: R(text), href: url });
-  const date = str((s) => !isIsoDate(s) && "invalid date");
+  const segment = str((s, w) => w.segments.includes(s) || "unknown segment");
+  const date = str(isIsoDate);
+  const exitIntent = obj({
+    sensitivity: nonNegative, minSecondsOnPage: nonNegative, graceMs: whole,
+    mobile: alt(literal(false), obj({ scrollUp: bool, tabReturn: bool, idleSeconds: nonNegative })), backButton: bool,
+  });
   return obj(
     {
-      id: R(id), description: text, segment: alt(text, arr(text, 1)), when: condition, pages: condition,
-      enabled: bool, start: date, end: date, holdout: num(0, false, 1), changes,
-      variants: arr(obj({ id: R(id), weight: positive, changes: R(changes) }), 1),
-      offer: obj({ template: text, title: text, body: text, cta }, offerProblem),
-      trigger: trigger(),
+      id: [id], description: text, segment: alt(segment, arr(segment, 1)), when: contextCondition, pages: contextCondition,
+      enabled: bool, start: date, end: date, holdout: num(0, 1), changes,
+      variants: arr(obj({ id: [matching(VARIANT_ID_PATTERN)], weight: positive, changes: [changes] }), 1, "id"),
+      offer: obj({ template: selector, title: text, body: text, cta: obj({ text: [text], href: url }) }),
+      trigger: alt(
+        literal("load"), obj({ exitIntent: [exitIntent] }), obj({ afterSeconds: [nonNegative] }), obj({ scrollDepth: [num(0, 100)] }),
+      ),
       frequency: obj({ maxShows: wholePositive, perDays: positive, afterDismissDays: nonNegative, afterConversionDays: nonNegative }),
-      goals: arr(alt(obj({ click: R(text) }), obj({ pageview: R(condition) }), obj({ event: R(text) }))),
-      attributionDays: D(positive, () => 30),
+      goals: arr(alt(obj({ click: [selector] }), obj({ pageview: [contextCondition] }), obj({ event: [text] }))),
+      attributionDays: [positive, 30],
     },
-    experienceProblem,
+    oneOf(["changes", "variants", "offer"]),
   );
 }
 
 function root(): Check {
-  const metric: Record<string, Field> = { where: condition, withinDays: wholePositive };
-  for (const kind of METRIC_KINDS) metric[kind] = text;
-  const field = obj({
-    name: R(matching(NAME_PATTERN)), type: oneOf("text", "email", "number", "tel", "select"), label: text,
-    options: arr(str((s) => !s && "empty"), 1), sensitive: bool,
-  });
+  const metric: Record<string, Field> = { where: condition(false), withinDays: wholePositive };
+  for (const kind of METRIC_KINDS) metric[kind] = kind === "count" || kind === "daysSince" ? text : matching(PROPERTY_PATH);
+  const field = obj(
+    {
+      name: [matching(NAME_PATTERN)], type: literal("text", "email", "number", "tel", "select"), label: text,
+      options: arr(nonEmpty, 1), sensitive: bool,
+    },
+    (f, p, w) => f.type === "select" && f.options === undefined && found(w, p, "needs options"),
+  );
   return obj({
     $schema: text,
-    version: R(oneOf(1)),
-    tracking: D(obj({
-      searchParams: D(arr(str((s) => !s && "empty")), () => ["q", "s", "query", "search"]),
-      sessionTimeoutMinutes: D(positive, () => 30),
-      hashRoutes: D(bool, () => false),
-      retentionDays: D(wholePositive, () => 400),
-      maxEvents: D(wholePositive, () => 5000),
-      consent: D(oneOf("granted", "pending", "denied"), () => "granted"),
-      prehideMs: D(num(0, false, Infinity, true), () => 150),
-    }), () => ({})),
-    groups: D(rec(KEY_PATTERN, arr(alt(text, num(-Infinity)))), () => ({})),
-    metrics: D(rec(NAME_PATTERN, obj(metric, metricProblem)), () => ({})),
-    segments: D(arr(obj({ id: R(id), when: R(condition), stickyDays: positive, description: text })), () => []),
-    experiences: D(arr(experience()), () => []),
-    profiling: D(obj({
-      fields: D(arr(field), () => []), perForm: D(wholePositive, () => 2), always: D(arr(text), () => []),
-    }), () => ({})),
-    interests: D(obj({
-      halfLifeDays: D(positive, () => 14),
-      tags: D(arr(obj({ when: R(condition), tags: R(arr(matching(KEY_PATTERN), 1)) })), () => []),
-    }), () => ({})),
+    version: [literal(1)],
+    tracking: [obj({
+      searchParams: [arr(nonEmpty), ["q", "s", "query", "search"]],
+      sessionTimeoutMinutes: [positive, 30],
+      hashRoutes: [bool, false],
+      retentionDays: [wholePositive, 400],
+      maxEvents: [wholePositive, 5000],
+      consent: [literal("granted", "pending", "denied"), "granted"],
+      prehideMs: [whole, 150],
+    }), {}],
+    groups: [rec(KEY_PATTERN, arr(alt(text, num(-Infinity)))), {}],
+    metrics: [rec(NAME_PATTERN, obj(metric, oneOf(METRIC_KINDS))), {}],
+    segments: [arr(obj({ id: [id], when: [contextCondition], stickyDays: positive, description: text }), 0, "id", "segments"), []],
+    experiences: [arr(experience(), 0, "id"), []],
+    profiling: [obj({
+      fields: [arr(field, 0, "name", "fields"), []],
+      perForm: [wholePositive, 2],
+      always: [arr(str((s, w) => w.fields.includes(s) || "unknown field")), []],
+    }), {}],
+    interests: [obj({
+      halfLifeDays: [positive, 14],
+      tags: [arr(obj({ when: [contextCondition], tags: [arr(matching(KEY_PATTERN), 1)] })), []],
+    }), {}],
   });
 }
 
 let checker: Check | undefined;
 
-// A conservative selector grammar for when no DOM check is given (Node): type, #id, .class and [attribute]
-// selectors with combinators — a subset of what css-what and browsers accept, so this default also fails closed.
-let simple: RegExp | undefined;
-function simpleSelector(selector: string): boolean {
-  if (!simple) {
-    const ident = "-?[_a-zA-Z][\\w-]*";
-    const part = `(?:[#.]${ident}|\\[${ident}(?:[~|^$*]?=(?:"[^"\\\\]*"|'[^'\\\\]*'|${ident}))?\\])`;
-    const compound = `(?:(?:${ident}|\\*)${part}*|${part}+)`;
-    const complex = `${compound}(?:\\s*[>+~]\\s*${compound}|\\s+${compound})*`;
-    simple = new RegExp(`^\\s*${complex}(?:\\s*,\\s*${complex})*\\s*$`);
-  }
-  return selector.length <= 500 && simple.test(selector);
-}
+// The runtime always checks selectors with the page's own parser: it is the only judge of what `querySelector`
+// accepts. Without one (Node), every selector is refused — the fail-closed choice.
+const noSelectors = () => false;
 
-/** Validates a rules file without zod and fills in defaults; fails closed, never throws. */
+/**
+ * Validates a rules file (parsed JSON) without zod and fills in defaults; fails closed, never throws. Issues with a
+ * `code` are problems beyond shape, which `parseRules` rewords (it reports shape issues from zod).
+ */
 export function compileRules(json: unknown, options: ParseOptions = {}): CompileResult {
-  const out: Issues = [];
+  const w: Walk = { issues: [], isValidSelector: options.isValidSelector ?? noSelectors, groups: [], segments: [], fields: [] };
   try {
-    if (typeof json === "string") json = JSON.parse(json);
-    const rules = (checker ??= root())(json, "", out);
-    out.push(...crossReferenceIssues(json, { isValidSelector: options.isValidSelector ?? simpleSelector }));
-    return out.length ? { ok: false, issues: out } : { ok: true, rules: rules as Rules };
+    if (isObj(json) && isObj(json.groups)) w.groups = Object.keys(json.groups);
+    const rules = (checker ??= root())(json, "", w);
+    if (!w.issues.length) return { ok: true, rules: rules as Rules };
   } catch {
-    return { ok: false, issues: [issue("", "not valid JSON, or not readable")] };
+    // Only hostile input gets here (a getter or a selector check that throws).
+    found(w, "", "unreadable");
   }
+  return { ok: false, issues: w.issues };
 }

@@ -18,11 +18,6 @@ export interface VisitorRecord {
   seconds: number;
 }
 
-/** `n` as two digits. */
-function pad2(n: number): string {
-  return n < 10 ? "0" + n : String(n);
-}
-
 /**
  * The visitor's local time at `now`: hour 0-23, weekday 0-6 (0 = Sunday), month 1-12, date "YYYY-MM-DD", given the
  * offset as `Date#getTimezoneOffset` reports it (minutes, positive west of UTC).
@@ -32,12 +27,13 @@ export function timeInfo(now: number, timezoneOffsetMinutes: number): TimeInfo {
   const local = new Date(now - timezoneOffsetMinutes * 60_000);
   const year = local.getUTCFullYear();
   const month = local.getUTCMonth() + 1;
-  const yyyy = year >= 0 && year < 10000 ? String(year).padStart(4, "0") : String(year);
+  const pad = (n: number, width = 2) => String(n).padStart(width, "0");
   return {
     hour: local.getUTCHours(),
     weekday: local.getUTCDay(),
     month,
-    date: `${yyyy}-${pad2(month)}-${pad2(local.getUTCDate())}`,
+    // years before 0 (and an invalid time's NaN) are written as they are
+    date: `${year >= 0 ? pad(year, 4) : year}-${pad(month)}-${pad(local.getUTCDate())}`,
   };
 }
 
@@ -67,11 +63,10 @@ export function visitorInfo(visitor: VisitorRecord, now: number): VisitorInfo {
 
 /** A deep, frozen copy of JSON-like data. Keys are defined, not assigned, so an own `__proto__` key stays a key. */
 function frozenCopy(value: unknown, depth: number): unknown {
+  const copy = (item: unknown) => frozenCopy(item, depth + 1);
   if (value === null || typeof value !== "object") return value;
   if (depth > MAX_DEPTH) return null;
-  if (Array.isArray(value)) return Object.freeze(value.map((item) => frozenCopy(item, depth + 1)));
-  const entries = Object.keys(value).map((key) => [key, frozenCopy((value as Record<string, unknown>)[key], depth + 1)]);
-  return Object.freeze(Object.fromEntries(entries));
+  return Object.freeze(Array.isArray(value) ? value.map(copy) : Object.fromEntries(Object.entries(value).map(([key, item]) => [key, copy(item)])));
 }
 
 /** A read-only copy of a context for `context()`: deep-copied, so later evaluations never show through, and frozen. */

@@ -19,7 +19,7 @@ export interface ExperienceDecision {
   id: string;
   state: ExperienceState;
   variant?: string;
-  reason?: string;
+  reason?: string | undefined;
   changes: Change[];
 }
 
@@ -29,83 +29,52 @@ export interface Preview {
   variant?: string;
 }
 
+type Test = ((doc: unknown) => boolean) | undefined;
+
 const DAY = 86_400_000;
 
 /** Compiles every experience's targeting once; the result decides all of them for a context. */
 export function compileExperiences(rules: Rules) {
-  const compiled = rules.experiences.map((def) => ({
-    def,
-    when: def.when ? compileCondition(def.when, rules.groups) : undefined,
-    pages: def.pages ? compileCondition(def.pages, rules.groups) : undefined,
-  }));
+  const deciders = rules.experiences.map((def) => {
+    const when = def.when && compileCondition(def.when, rules.groups);
+    const pages = def.pages && compileCondition(def.pages, rules.groups);
+    return (context: Context, visitorId: string, now: number, history: Record<string, ExperienceHistory>, preview?: Preview): ExperienceDecision => {
+      const { id, variants } = def;
+      // a preview forces the experience past every check, and picks the variant itself
+      const forced = preview?.id === id ? preview : undefined;
+      const [state, reason] = forced ? [, "preview"] : blocked(def, when, pages, context, now, history[id]);
+      if (state) return { id, state, reason, changes: [] };
+      const variant = forced
+        ? (forced.variant ?? variants?.[0]?.id ?? "treated")
+        : assignVariant(id, visitorId, def.holdout ?? 0, variants ?? []);
+      const control = variant === "control";
+      const changes = control ? [] : variants ? variants.find((v) => v.id === variant)?.changes : def.changes;
+      return { id, state: control ? "control" : "applied", variant, reason, changes: changes ?? [] };
+    };
+  });
   return (context: Context, visitorId: string, now: number, history: Record<string, ExperienceHistory>, preview?: Preview) =>
-    compiled.map((c) =>
-      preview?.id === c.def.id
-        ? forced(c.def, preview)
-        : decide(c.def, { context, visitorId, now, history: history[c.def.id], when: c.when, pages: c.pages }),
-    );
+    deciders.map((decide) => decide(context, visitorId, now, history, preview));
 }
 
-interface DecideInput {
-  context: Context;
-  visitorId: string;
-  now: number;
-  history: ExperienceHistory | undefined;
-  when: ((doc: unknown) => boolean) | undefined;
-  pages: ((doc: unknown) => boolean) | undefined;
-}
-
-function decide(def: ExperienceDef, input: DecideInput): ExperienceDecision {
-  const id = def.id;
-  if (def.enabled === false) return { id, state: "disabled", changes: [] };
-  const outside = scheduleReason(def, input.context.time.date, input.now);
-  if (outside) return { id, state: "scheduled", reason: outside, changes: [] };
-  const ineligible = eligibilityReason(def, input);
-  if (ineligible) return { id, state: "not-eligible", reason: ineligible, changes: [] };
-  const cap = capReason(def, input.history, input.now);
-  if (cap) return { id, state: "capped", reason: cap, changes: [] };
-  const variant = assignVariant(id, input.visitorId, def.holdout ?? 0, def.variants ?? []);
-  if (variant === "control") return { id, state: "control", variant, changes: [] };
-  return { id, state: "applied", variant, changes: changesOf(def, variant) };
-}
-
-function forced(def: ExperienceDef, preview: Preview): ExperienceDecision {
-  const variant = preview.variant ?? def.variants?.[0]?.id ?? "treated";
-  const state = variant === "control" ? "control" : "applied";
-  return { id: def.id, state, variant, reason: "preview", changes: state === "applied" ? changesOf(def, variant) : [] };
-}
-
-function changesOf(def: ExperienceDef, variant: string): Change[] {
-  return def.variants ? (def.variants.find((v) => v.id === variant)?.changes ?? []) : (def.changes ?? []);
-}
-
-// Date-only bounds are the visitor's local calendar days, `end` inclusive; full timestamps are exact instants.
-function scheduleReason(def: ExperienceDef, today: string, now: number): string | undefined {
-  if (def.start && (isDateOnly(def.start) ? today < def.start : now < Date.parse(def.start))) return `starts ${def.start}`;
-  if (def.end && (isDateOnly(def.end) ? today > def.end : now > Date.parse(def.end))) return `ended ${def.end}`;
-  return undefined;
-}
-
-function isDateOnly(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value);
-}
-
-function eligibilityReason(def: ExperienceDef, input: DecideInput): string | undefined {
-  const wanted = def.segment === undefined ? [] : typeof def.segment === "string" ? [def.segment] : def.segment;
-  if (wanted.length > 0 && !wanted.some((s) => input.context.segments.includes(s))) return `not in segment ${wanted.join(" or ")}`;
-  if (input.when && !input.when(input.context)) return "when does not match";
-  if (input.pages && !input.pages(input.context)) return "not on its pages";
-  return undefined;
-}
-
-function capReason(def: ExperienceDef, history: ExperienceHistory | undefined, now: number): string | undefined {
-  const f = def.frequency;
-  if (!f || !history) return undefined;
-  if (f.afterDismissDays !== undefined && history.dismissedAt !== undefined && now - history.dismissedAt < f.afterDismissDays * DAY) return "dismissed recently";
-  if (f.afterConversionDays !== undefined && history.convertedAt !== undefined && now - history.convertedAt < f.afterConversionDays * DAY) return "converted recently";
-  if (f.maxShows !== undefined) {
-    const since = f.perDays === undefined ? -Infinity : now - f.perDays * DAY;
-    if ((history.shows ?? []).filter((t) => t > since).length >= f.maxShows) return `shown ${f.maxShows} times`;
-  }
-  return undefined;
+/** The state and reason of the first check the visitor fails, in order: enabled, schedule, targeting, caps. */
+function blocked(def: ExperienceDef, when: Test, pages: Test, context: Context, now: number, history: ExperienceHistory = {}): [ExperienceState?, string?] {
+  const { start, end, frequency = {} } = def;
+  // Date-only bounds (validated: YYYY-MM-DD or an ISO date-time) compare the visitor's local calendar day, so `end`
+  // is inclusive; date-times compare the exact instant.
+  const at = (bound: string) => (bound.length === 10 ? Date.parse(context.time.date) : now);
+  const segments = [def.segment ?? []].flat();
+  // no time, or no limit, never caps
+  const recently = (t = -Infinity, days = -Infinity) => now - t < days * DAY;
+  const since = now - (frequency.perDays ?? Infinity) * DAY;
+  if (def.enabled === false) return ["disabled"];
+  if (start && at(start) < Date.parse(start)) return ["scheduled", `starts ${start}`];
+  if (end && at(end) > Date.parse(end)) return ["scheduled", `ended ${end}`];
+  if (segments.length && !segments.some((s) => context.segments.includes(s))) return ["not-eligible", `not in segment ${segments.join(" or ")}`];
+  if (when && !when(context)) return ["not-eligible", "when does not match"];
+  if (pages && !pages(context)) return ["not-eligible", "not on its pages"];
+  if (recently(history.dismissedAt, frequency.afterDismissDays)) return ["capped", "dismissed recently"];
+  if (recently(history.convertedAt, frequency.afterConversionDays)) return ["capped", "converted recently"];
+  // maxShows is at least 1 (validated), so no history is never capped
+  if ((history.shows ?? []).filter((t) => t > since).length >= (frequency.maxShows ?? Infinity)) return ["capped", `shown ${frequency.maxShows} times`];
+  return [];
 }

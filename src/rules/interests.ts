@@ -19,50 +19,42 @@ const MAX_TAG_LENGTH = 40;
 const MAX_SCORES = 50;
 
 // A key that would set the prototype of a plain object instead of becoming a property (a page controls its tags).
-const unsafe = (tag: string) => tag === "__proto__";
+const UNSAFE = "__proto__";
 
-const own = (state: InterestState, tag: string): Score | undefined =>
-  Object.prototype.hasOwnProperty.call(state, tag) ? state[tag] : undefined;
-
-/** `score` as of `from`, moved to `to`. A half-life that is not positive means no decay. */
-function decay(score: number, from: number, to: number, halfLifeDays: number): number {
-  return halfLifeDays > 0 ? score * 2 ** (-(to - from) / (halfLifeDays * DAY_MS)) : score;
+/** `s` moved to time `to`. A half-life that is not positive means no decay. */
+function decay(s: Score, to: number, halfLifeDays: number): number {
+  return halfLifeDays > 0 ? s.score * 2 ** ((s.t - to) / (halfLifeDays * DAY_MS)) : s.score;
 }
 
-// Sums at the later of the two times, so a score is only ever decayed forward, never amplified.
-function combine(a: Score | undefined, b: Score, halfLifeDays: number): Score {
-  if (!a) return { score: b.score, t: b.t };
-  const t = Math.max(a.t, b.t);
-  return { score: decay(a.score, a.t, t, halfLifeDays) + decay(b.score, b.t, t, halfLifeDays), t };
+// Sums at the later of the two times, so a score is only ever decayed forward, never amplified. `state[tag]` is
+// read only when it is the state's own (a tag may be "constructor").
+function combine(state: InterestState, tag: string, b: Score, halfLifeDays: number): void {
+  const a = Object.prototype.hasOwnProperty.call(state, tag) ? state[tag] : undefined;
+  const t = Math.max(a ? a.t : b.t, b.t);
+  state[tag] = { score: (a ? decay(a, t, halfLifeDays) : 0) + decay(b, t, halfLifeDays), t };
 }
 
 /** Adds `seconds` of active dwell at time `t` to each tag; returns a new state (events may come in any order). */
 export function addInterest(state: InterestState, tags: string[], seconds: number, t: number, halfLifeDays: number): InterestState {
-  if (!(seconds > 0) || !Number.isFinite(seconds) || !Number.isFinite(t)) return state;
+  if (!(seconds > 0 && Number.isFinite(seconds) && Number.isFinite(t))) return state;
   const out = { ...state };
-  for (const tag of tags) {
-    if (!unsafe(tag)) out[tag] = combine(own(out, tag), { score: seconds, t }, halfLifeDays);
-  }
+  for (const tag of tags) if (tag !== UNSAFE) combine(out, tag, { score: seconds, t }, halfLifeDays);
   return out;
 }
 
 /** Both states in one, as if every event of each had been added to a single state. */
 export function mergeInterests(a: InterestState, b: InterestState, halfLifeDays: number): InterestState {
   const out = { ...a };
-  for (const tag of Object.keys(b)) {
-    if (!unsafe(tag)) out[tag] = combine(own(out, tag), b[tag] as Score, halfLifeDays);
-  }
+  for (const tag of Object.keys(b)) if (tag !== UNSAFE) combine(out, tag, b[tag] as Score, halfLifeDays);
   return out;
 }
 
 /** The decayed scores at `now`, scaled so the top interest is 1; rounded to 3 decimals, the top 50, highest first. */
 export function interestScores(state: InterestState, now: number, halfLifeDays: number): Record<string, number> {
-  const ranked = rank(state, now, halfLifeDays);
-  const top = ranked[0]?.[1] ?? 0;
+  const ranked = rank(state, now, halfLifeDays).slice(0, MAX_SCORES);
   const out: Record<string, number> = {};
-  if (!(top > 0)) return out;
-  for (const [tag, score] of ranked.slice(0, MAX_SCORES)) {
-    const scaled = score / top;
+  for (const [tag, score] of ranked) {
+    const scaled = score / (ranked[0] as [string, number])[1];
     if (scaled >= 0.001) out[tag] = Math.round(scaled * 1000) / 1000;
   }
   return out;
@@ -75,14 +67,11 @@ export function pruneInterests(state: InterestState, now: number, halfLifeDays: 
   return out;
 }
 
-// Highest first; equal scores by tag, so the cut at a bound is the same on every run.
+// Highest first, only positive finite scores; equal scores by tag, so the cut at a bound is the same on every run.
 function rank(state: InterestState, now: number, halfLifeDays: number): Array<[string, number]> {
   return Object.keys(state)
-    .map((tag): [string, number] => {
-      const s = state[tag] as Score;
-      return [tag, decay(s.score, s.t, now, halfLifeDays)];
-    })
-    .filter(([, score]) => score > 0 && Number.isFinite(score))
+    .map((tag): [string, number] => [tag, decay(state[tag] as Score, now, halfLifeDays)])
+    .filter(([, score]) => score > 0 && score < Infinity)
     .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
 }
 
@@ -91,12 +80,6 @@ function rank(state: InterestState, now: number, halfLifeDays: number): Array<[s
  * on the context. Trimmed, lowercased, deduplicated; a tag over 40 characters is dropped; at most 20.
  */
 export function tagsForPage(metaTags: string[], rules: TagRule[], ctx: unknown): string[] {
-  const all = metaTags.concat(...rules.filter((rule) => rule.test(ctx)).map((rule) => rule.tags));
-  const out: string[] = [];
-  for (const raw of all) {
-    const tag = raw.trim().toLowerCase();
-    if (tag && tag.length <= MAX_TAG_LENGTH && !unsafe(tag) && !out.includes(tag)) out.push(tag);
-    if (out.length === MAX_PAGE_TAGS) break;
-  }
-  return out;
+  const all = metaTags.concat(...rules.filter((rule) => rule.test(ctx)).map((rule) => rule.tags)).map((tag) => tag.trim().toLowerCase());
+  return [...new Set(all.filter((tag) => tag && tag.length <= MAX_TAG_LENGTH && tag !== UNSAFE))].slice(0, MAX_PAGE_TAGS);
 }

@@ -50,9 +50,13 @@ export const MAX_DISTINCT = 1000;
 
 const DAY_MS = 86_400_000;
 
+type Field = Exclude<keyof Bucket, "count">;
 type Combine<T> = (older: T, newer: T) => T;
 
-/** How each bucket field combines the aggregates of older and newer events. Never mutates either side (merged rollups share them). */
+/**
+ * How each bucket field combines the aggregates of older and newer events. Never mutates either side: merged
+ * rollups share arrays and stamped values.
+ */
 const MERGE: { [F in keyof Bucket]-?: Combine<NonNullable<Bucket[F]>> } = {
   count: (a, b) => a + b,
   sum: (a, b) => a + b,
@@ -62,35 +66,53 @@ const MERGE: { [F in keyof Bucket]-?: Combine<NonNullable<Bucket[F]>> } = {
   // ties in time: the first recorded stays first, the last recorded becomes last
   first: (a, b) => (b.t < a.t ? b : a),
   last: (a, b) => (b.t < a.t ? a : b),
-  values: (a, b) => a.concat(b.filter((v) => !a.includes(v))).slice(0, MAX_DISTINCT),
+  values: (a, b) => {
+    const added = b.filter((v) => !a.includes(v));
+    return added.length ? a.concat(added).slice(0, MAX_DISTINCT) : a;
+  },
 };
+
+/** Combines `value` into one field of `bucket` (changing the bucket only). */
+function put(bucket: Bucket, field: keyof Bucket, value: unknown): void {
+  const b = bucket as unknown as Record<string, unknown>;
+  b[field] = field in b ? (MERGE[field] as Combine<unknown>)(b[field], value) : value;
+}
 
 /** Folds bucket `b` (newer events) into bucket `a` (older events), changing `a` only. */
 function fold(a: Bucket, b: Bucket): Bucket {
-  for (const key of Object.keys(b) as (keyof Bucket)[]) {
-    const combine = MERGE[key] as Combine<unknown>;
-    (a as unknown as Record<string, unknown>)[key] = key in a ? combine(a[key], b[key]) : b[key];
-  }
+  for (const key in b) put(a, key as keyof Bucket, b[key as keyof Bucket]);
   return a;
 }
 
-/** What one event with `value` at time `t` adds, per kind (absent: the value is unusable for that kind). */
-const ENTRY: Record<MetricKind, (value: Json, t: number) => Omit<Bucket, "count"> | undefined> = {
-  count: () => ({}),
-  daysSince: (_, t) => ({ lastT: t }),
-  // non-numeric values (a string "19.99", a boolean) are ignored rather than coerced
-  sum: (value) => numeric(value, "sum"),
-  avg: (value) => numeric(value, "sum"),
-  min: (value) => numeric(value, "min"),
-  max: (value) => numeric(value, "max"),
-  first: (value, t) => ({ first: { value, t } }),
-  last: (value, t) => ({ last: { value, t } }),
-  // compared on their first 200 characters
-  distinct: (value) => ({ values: [(typeof value === "string" ? value : JSON.stringify(value)).slice(0, 200)] }),
+/** The field each kind keeps its aggregate in, besides `count`. */
+const FIELD: Record<Exclude<MetricKind, "count">, Field> = {
+  sum: "sum",
+  avg: "sum",
+  min: "min",
+  max: "max",
+  first: "first",
+  last: "last",
+  distinct: "values",
+  daysSince: "lastT",
 };
 
-function numeric(value: Json, field: "sum" | "min" | "max"): Omit<Bucket, "count"> | undefined {
-  return Number.isFinite(value) ? { [field]: value } : undefined;
+/** What one event with `value` at time `t` adds to its kind's field (undefined: the value is unusable for that kind). */
+const ENTRY: Record<MetricKind, (value: Json, t: number) => unknown> = {
+  count: () => 1, // any defined value: a count keeps nothing but `count`
+  daysSince: (_, t) => t,
+  // non-numeric values (a string "19.99", a boolean) are ignored rather than coerced
+  sum: numeric,
+  avg: numeric,
+  min: numeric,
+  max: numeric,
+  first: (value, t) => ({ value, t }),
+  last: (value, t) => ({ value, t }),
+  // compared on their first 200 characters
+  distinct: (value) => [(typeof value === "string" ? value : JSON.stringify(value)).slice(0, 200)],
+};
+
+function numeric(value: Json): number | undefined {
+  return Number.isFinite(value) ? (value as number) : undefined;
 }
 
 /** A definition taken apart: its kind, the event type it counts and the prop path of its value (none for count/daysSince). */
@@ -141,8 +163,10 @@ export function addEvent(rollup: Rollup, spec: MetricSpec, event: SegmintEvent, 
   const { kind, type, path } = parse(spec.def);
   const value = path ? readPath(event, path) : null;
   const entry = event.type === type && value !== undefined ? ENTRY[kind](value, event.t) : undefined;
-  if (entry && (!spec.where || spec.where(event))) {
-    fold((rollup.buckets[spec.def.withinDays ? day : "all"] ??= { count: 0 }), { count: 1, ...entry });
+  if (entry !== undefined && (!spec.where || spec.where(event))) {
+    const bucket = (rollup.buckets[spec.def.withinDays ? day : "all"] ??= { count: 0 });
+    bucket.count++;
+    if (kind !== "count") put(bucket, FIELD[kind], entry);
   }
   return rollup;
 }
@@ -168,24 +192,33 @@ export function mergeRollups(a: Rollup, b: Rollup): Rollup {
  */
 export function metricValue(spec: MetricSpec, rollup: Rollup, now: number, today: number): Json {
   const { withinDays } = spec.def;
-  // "all" is never inside a window: Number("all") is NaN
-  const live = Object.keys(rollup.buckets)
-    .filter((key) => !withinDays || Number(key) > today - withinDays)
-    .map((key) => rollup.buckets[key] as Bucket);
-  const kind = parse(spec.def).kind;
+  const { kind } = parse(spec.def);
+  const field = kind === "count" ? "count" : FIELD[kind];
   // exact across days while each bucket holds at most MAX_DISTINCT values
-  if (kind === "distinct") return new Set(live.flatMap((b) => b.values ?? [])).size;
-  const { count, sum = 0, min = null, max = null, first, last, lastT } = live.reduce(fold, { count: 0 });
-  return {
-    count,
-    sum,
-    avg: count ? sum / count : null,
-    min,
-    max,
-    first: first ? first.value : null,
-    last: last ? last.value : null,
-    daysSince: lastT === undefined ? null : Math.max(0, Math.floor((now - lastT) / DAY_MS)),
-  }[kind];
+  const distinct = new Set<string>();
+  let count = 0;
+  let acc: unknown;
+  for (const key of Object.keys(rollup.buckets)) {
+    // "all" is never inside a window: Number("all") is NaN
+    if (withinDays && !(Number(key) > today - withinDays)) continue;
+    const bucket = rollup.buckets[key] as Bucket;
+    const value = bucket[field];
+    count += bucket.count;
+    if (field === "values") for (const v of (value as string[] | undefined) ?? []) distinct.add(v);
+    else if (value !== undefined) acc = acc === undefined ? value : (MERGE[field] as Combine<unknown>)(acc, value);
+  }
+  const n = acc as number;
+  const stamped = acc as Stamped | undefined;
+  switch (kind) {
+    case "count": return count;
+    case "sum": return acc === undefined ? 0 : n;
+    case "avg": return count ? n / count : null;
+    case "distinct": return distinct.size;
+    case "first":
+    case "last": return stamped ? stamped.value : null;
+    case "daysSince": return acc === undefined ? null : Math.max(0, Math.floor((now - n) / DAY_MS));
+    default: return acc === undefined ? null : n; // min, max
+  }
 }
 
 /**

@@ -16,30 +16,25 @@ export interface FormPlan {
 }
 
 // The HTML spec's "valid e-mail address" (what a native type=email field accepts), so ours never disagrees with it.
-const EMAIL = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-// Decimal notation only: Number() alone would also take "0x1f", "Infinity" and "1_000"-like surprises.
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
-const TEL = /^[\d\s+().-]+$/;
+// With the `i` flag and no `u` flag, [a-z] matches ASCII letters of either case and nothing else.
+const EMAIL = /^[\w.!#$%&'*+/=?^`{|}~-]+@[a-z\d]([a-z\d-]{0,61}[a-z\d])?(\.[a-z\d]([a-z\d-]{0,61}[a-z\d])?)*$/i;
+// Decimal notation only: Number() alone would also take "0x1f", "0b1" and "Infinity". Restricted to these
+// characters, Number()'s grammar is exactly [+-]digits[.digits][e[+-]digits].
+const NUMBER = /^[\d.e+-]+$/i;
+// Digits, spaces and + ( ) . - only, with between 6 digits (the shortest local numbers) and 20 (E.164's 15 plus an extension).
+const TEL = /^(?=(\D*\d){6,20}\D*$)[\d\s+().-]+$/;
 
 /** A trait is known when it is an own property that is neither null nor "" (an empty answer is no answer). */
 export function isKnown(traits: Record<string, Json>, name: string): boolean {
-  if (!Object.prototype.hasOwnProperty.call(traits, name)) return false;
-  const value = traits[name];
-  return value !== null && value !== "";
+  return Object.prototype.hasOwnProperty.call(traits, name) && traits[name] !== null && traits[name] !== "";
 }
 
 /**
  * The next `n` fields to ask, in `profiling.fields` order: unknown ones only, and never an `always` field — those
- * are shown on every form anyway, so they do not take one of the `perForm` places.
+ * are shown on every form anyway, so they do not take one of the `perForm` places. NaN and negative `n` ask nothing.
  */
 export function nextFields(profiling: Profiling, traits: Record<string, Json>, n: number): ProfilingField[] {
-  const max = n > 0 ? Math.floor(n) : 0; // NaN and negatives ask nothing
-  const out: ProfilingField[] = [];
-  for (const field of profiling.fields) {
-    if (out.length >= max) break;
-    if (!profiling.always.includes(field.name) && !isKnown(traits, field.name)) out.push(field);
-  }
-  return out;
+  return profiling.fields.filter((f) => !profiling.always.includes(f.name) && !isKnown(traits, f.name)).slice(0, Math.max(0, n));
 }
 
 /** Splits the fields of one form: the first `perForm` unknown ones are asked, `always` ones shown, the rest hidden. */
@@ -47,31 +42,21 @@ export function formPlan(profiling: Profiling, traits: Record<string, Json>): Fo
   const ask = nextFields(profiling, traits, profiling.perForm).map((f) => f.name);
   const names = profiling.fields.map((f) => f.name);
   const always = names.filter((name) => profiling.always.includes(name));
-  const hidden = names.filter((name) => !ask.includes(name) && !always.includes(name));
-  return { ask, hidden, always };
+  return { ask, hidden: names.filter((name) => !ask.includes(name) && !always.includes(name)), always };
 }
 
 /** Checks one raw answer against its field's type; surrounding whitespace is ignored, as a native email field does. */
 export function validateValue(field: ProfilingField, raw: string): Validated {
   const s = raw.trim();
-  if (s === "") return { ok: true, value: null };
-  if (field.options) return field.options.includes(s) ? { ok: true, value: s } : { ok: false, kind: "option" };
-  switch (field.type) {
-    case "email":
-      return EMAIL.test(s) ? { ok: true, value: s } : { ok: false, kind: "email" };
-    case "number":
-      return NUMBER.test(s) && Number.isFinite(Number(s)) ? { ok: true, value: Number(s) } : { ok: false, kind: "number" };
-    case "tel":
-      return TEL.test(s) && telDigits(s) ? { ok: true, value: s } : { ok: false, kind: "tel" };
-    default:
-      return { ok: true, value: s };
-  }
-}
-
-// Between the shortest local numbers and E.164's 15 digits plus an extension.
-function telDigits(s: string): boolean {
-  const digits = s.replace(/\D/g, "").length;
-  return digits >= 6 && digits <= 20;
+  const kind = field.options ? "option" : field.type;
+  const value = kind === "number" ? Number(s) : s;
+  const valid =
+    kind === "option" ? field.options?.includes(s)
+    : kind === "email" ? EMAIL.test(s)
+    : kind === "number" ? NUMBER.test(s) && Number.isFinite(value)
+    : kind === "tel" ? TEL.test(s)
+    : true;
+  return !s ? { ok: true, value: null } : valid ? { ok: true, value } : { ok: false, kind: kind as InvalidKind };
 }
 
 /**
@@ -81,9 +66,8 @@ function telDigits(s: string): boolean {
 export function traitsFromAnswers(profiling: Profiling, answers: Record<string, string>): Record<string, Json> {
   const traits: Record<string, Json> = {};
   for (const field of profiling.fields) {
-    if (!Object.prototype.hasOwnProperty.call(answers, field.name)) continue;
-    const result = validateValue(field, answers[field.name] as string);
-    if (result.ok && result.value !== null) traits[field.name] = field.sensitive ? true : result.value;
+    const result = Object.prototype.hasOwnProperty.call(answers, field.name) && validateValue(field, answers[field.name] as string);
+    if (result && result.ok && result.value !== null) traits[field.name] = field.sensitive || result.value;
   }
   return traits;
 }

@@ -10,64 +10,44 @@ export const MAX_PARAM = 200;
 export const MAX_QUERY_VALUE = 1000;
 
 /** Click-id parameters of the ad networks, in the order they are looked for; the type is the parameter name. */
-const CLICK_IDS = ["gclid", "gbraid", "wbraid", "msclkid", "fbclid", "ttclid", "li_fat_id", "twclid", "dclid", "yclid"];
+const CLICK_IDS = "gclid gbraid wbraid msclkid fbclid ttclid li_fat_id twclid dclid yclid";
 
-/** utm_medium values that mean a paid click (GA4's "Paid" channel mediums, plus common spellings). */
-const PAID_MEDIUMS = "cpc ppc paid paidsearch paid-search paid_search paidsocial paid-social paid_social display cpm cpv cpa banner retargeting";
+// Lookup tables of `label:pattern` entries, separated by spaces and checked in order (see `lookup`).
 
-/** utm_medium values that mean an email or newsletter. */
-const EMAIL_MEDIUMS = "email e-mail e_mail mail newsletter";
-
-/** utm_medium values that mean an unpaid social post (GA4's "Organic Social" mediums). */
-const SOCIAL_MEDIUMS = "social social-network social-media sm social_network social_media";
+/** utm_medium values (lowercased) by the type they mean: GA4's "Paid", "Email" and "Organic Social" mediums, plus common spellings. */
+const MEDIUMS =
+  "paid:cp[cmva]|ppc|paid([-_]?(search|social))?|display|banner|retargeting email:(e[-_]?)?mail|newsletter " +
+  "social:sm|social([-_](network|media))?";
 
 /**
- * Known referrer hosts, checked in order against the host without `www.`: [type, engine name ("" for none),
- * pattern]. Webmail comes before search so that mail.yahoo.com is email, not Yahoo search. Google and Yandex match
- * any country domain (google.de, google.co.uk, google.com.au, yandex.com.tr).
+ * Known referrer hosts, checked against the host without one leading `www.`. The label is the type for `email` and
+ * `social`, else the name of a search engine. Webmail comes before search so that mail.yahoo.com is email, not
+ * Yahoo search. Google and Yandex match any country domain (google.de, google.co.uk, google.com.au, yandex.com.tr).
  */
-const HOSTS: readonly (readonly [ReferrerType, string, string])[] = [
-  ["email", "", "^(mail|webmail)\\.|^outlook\\.(live|office|office365)\\.com$|^com\\.google\\.android\\.gm$"],
-  ["search", "google", "^google\\.(com?\\.)?[a-z]{2,3}$|^com\\.google\\.android\\.googlequicksearchbox$"],
-  ["search", "bing", "(^|\\.)bing\\.com$"],
-  ["search", "duckduckgo", "^duckduckgo\\.com$"],
-  ["search", "yahoo", "(^|\\.)search\\.yahoo\\.(com|co\\.jp)$"],
-  ["search", "yandex", "^yandex\\.(com?\\.)?[a-z]{2,3}$|^ya\\.ru$"],
-  ["search", "baidu", "(^|\\.)baidu\\.com$"],
-  ["search", "ecosia", "^ecosia\\.org$"],
-  ["search", "brave", "^search\\.brave\\.com$"],
-  ["search", "startpage", "^startpage\\.com$"],
-  ["search", "qwant", "^qwant\\.com$"],
-  ["search", "naver", "(^|\\.)search\\.naver\\.com$"],
-  ["search", "seznam", "^search\\.seznam\\.cz$"],
-  ["search", "kagi", "^kagi\\.com$"],
-  ["search", "ask", "^ask\\.com$"],
-  ["search", "aol", "^search\\.aol\\.com$"],
-  [
-    "social",
-    "",
-    "(^|\\.)(facebook\\.com|fb\\.me|instagram\\.com|t\\.co|twitter\\.com|x\\.com|linkedin\\.com|lnkd\\.in|" +
-      "reddit\\.com|youtube\\.com|youtu\\.be|pinterest\\.(com?\\.)?[a-z]{2,3}|pin\\.it|tiktok\\.com|threads\\.(net|com)|" +
-      "bsky\\.app|mastodon\\.social|mstdn\\.[a-z]+|vk\\.com|weibo\\.com|quora\\.com|snapchat\\.com)$|" +
-      "^com\\.(linkedin|facebook|instagram|twitter)\\.android$",
-  ],
-];
+const HOSTS =
+  "email:(web)?mail.*|outlook.(live|office(365)?).com|com.google.android.gm " +
+  "google:google.(com?.)?[a-z]{2,3}|com.google.android.googlequicksearchbox bing:(*.)?bing.com duckduckgo:duckduckgo.com " +
+  "yahoo:(*.)?search.yahoo.(com|co.jp) yandex:yandex.(com?.)?[a-z]{2,3}|ya.ru baidu:(*.)?baidu.com ecosia:ecosia.org " +
+  "brave:search.brave.com startpage:startpage.com qwant:qwant.com naver:(*.)?search.naver.com seznam:search.seznam.cz " +
+  "kagi:kagi.com ask:ask.com aol:search.aol.com " +
+  "social:(*.)?((facebook|instagram|twitter|x|linkedin|reddit|youtube|tiktok|vk|weibo|quora|snapchat).com|fb.me|t.co|" +
+  "lnkd.in|youtu.be|pinterest.(com?.)?[a-z]{2,3}|pin.it|threads.(net|com)|bsky.app|mastodon.social|mstdn.[a-z]+)|" +
+  "com.(linkedin|facebook|instagram|twitter).android";
 
 /** Search-term parameters, in order: Google/Bing/DDG… `q`, Yahoo `p`, Naver `query`, Yandex `text`, Baidu `wd`/`word`. */
-const TERM_PARAMS = ["q", "p", "query", "text", "wd", "word"];
+const TERM_PARAMS = "q p query text wd word";
 
-/** `value` trimmed and cut to `max` characters. */
-function bounded(value: string, max: number): string {
-  const v = value.trim();
-  return v.length > max ? v.slice(0, max) : v;
+/** `value` trimmed and cut to MAX_PARAM characters. */
+function bounded(value: string | null | undefined): string {
+  return (value ?? "").trim().slice(0, MAX_PARAM);
 }
 
-/** The parsed URL, or null for an empty or unparseable one. */
-function parseUrl(url: string): URL | null {
+/** The parsed URL, or undefined for an empty or unparseable one. */
+function parseUrl(url: string): URL | undefined {
   try {
-    return url ? new URL(url) : null;
+    return new URL(url);
   } catch {
-    return null;
+    return undefined;
   }
 }
 
@@ -76,33 +56,22 @@ function bareHost(host: string): string {
   return host.startsWith("www.") ? host.slice(4) : host;
 }
 
-/** Query parameters whose names would reach Object.prototype if assigned; they are skipped. */
-function isUnsafeKey(key: string): boolean {
-  return key === "__proto__" || key === "constructor" || key === "prototype";
-}
-
-/** The UTM fields of the context, each read from `utm_<field>`. */
-const UTM_FIELDS = ["source", "medium", "campaign", "term", "content"] as const;
-
 /** `utm_source` … `utm_content` from a page's query (names matched case-insensitively, first wins; empty values left out). */
 export function parseUtm(query: Record<string, string>): Utm {
-  const utm: Utm = {};
+  const utm: Record<string, string> = {};
   for (const key of Object.keys(query)) {
-    const field = UTM_FIELDS.find((f) => key.length === f.length + 4 && key.toLowerCase() === "utm_" + f);
-    const value = field && utm[field] === undefined ? bounded(query[key] ?? "", MAX_PARAM) : "";
-    if (field && value) utm[field] = value;
+    const field = /^utm_(source|medium|campaign|term|content)$/i.exec(key)?.[1]?.toLowerCase();
+    const value = bounded(query[key]);
+    if (field && value) utm[field] ??= value;
   }
   return utm;
 }
 
 /** The first ad-network click id present in a page's query (`gclid`, `fbclid`, …), or undefined. */
 export function parseClickId(query: Record<string, string>): ClickId | undefined {
-  for (const type of CLICK_IDS) {
-    const raw = Object.prototype.hasOwnProperty.call(query, type) ? query[type] : undefined;
-    const value = raw === undefined ? "" : bounded(raw, MAX_PARAM);
-    if (value) return { type, value };
-  }
-  return undefined;
+  // fixed names, none of them an Object.prototype member, so plain reads are own reads
+  const type = CLICK_IDS.split(" ").find((name) => bounded(query[name]));
+  return type ? { type, value: bounded(query[type]) } : undefined;
 }
 
 /** The URL's path as the site wrote it: percent-decoded where that is safe, no trailing slash except for "/". */
@@ -113,15 +82,15 @@ function pagePath(pathname: string): string {
   } catch {
     // a malformed escape: keep the path as the URL has it
   }
-  return path.length > 1 && path.endsWith("/") ? path.replace(/\/+$/, "") || "/" : path;
+  return path.replace(/(?!^)\/+$/, "");
 }
 
 /** The query as an object: first value wins; `__proto__`/`constructor`/`prototype` are skipped. */
 function pageQuery(params: URLSearchParams): Record<string, string> {
   const query: Record<string, string> = {};
   params.forEach((value, key) => {
-    if (!isUnsafeKey(key) && !Object.prototype.hasOwnProperty.call(query, key)) {
-      query[key] = value.length > MAX_QUERY_VALUE ? value.slice(0, MAX_QUERY_VALUE) : value;
+    if (!/^(__proto__|constructor|prototype)$/.test(key) && !Object.prototype.hasOwnProperty.call(query, key)) {
+      query[key] = value.slice(0, MAX_QUERY_VALUE);
     }
   });
   return query;
@@ -129,47 +98,36 @@ function pageQuery(params: URLSearchParams): Record<string, string> {
 
 /** The `page` part of the context from the page's URL, title, `document.referrer` and tags. */
 export function parsePage(url: string, title: string, referrer: string, tags: string[]): PageInfo {
-  const u = parseUrl(url);
+  // an unparseable URL reads as an empty one: path "/", no host, query or hash
+  const u = parseUrl(url) ?? new URL("file:///");
   return {
     url,
-    path: u ? pagePath(u.pathname) : "/",
-    host: u ? u.hostname : "",
-    query: u ? pageQuery(u.searchParams) : {},
-    hash: u ? u.hash.slice(1) : "",
+    path: pagePath(u.pathname),
+    host: u.hostname,
+    query: pageQuery(u.searchParams),
+    hash: u.hash.slice(1),
     title,
     referrer,
     tags: [...tags],
   };
 }
 
-/** Whether `medium` (already lowercased) is one of the space-separated `list`. */
-function mediumIn(medium: string, list: string): boolean {
-  return medium !== "" && (" " + list + " ").includes(" " + medium + " ");
-}
-
-/** The first known host entry matching `host`, or undefined. */
-function knownHost(host: string): readonly [ReferrerType, string, string] | undefined {
-  return HOSTS.find((entry) => new RegExp(entry[2]).test(host));
-}
-
-/** The search term in a search engine's referrer URL, when the engine left one (Google strips it). */
-function searchTerm(params: URLSearchParams): string | undefined {
-  for (const name of TERM_PARAMS) {
-    const term = bounded(params.get(name) ?? "", MAX_PARAM);
-    // google.com/url?q=https://… carries the destination, not a search
-    if (term && !/^https?:/i.test(term)) return term;
-  }
-  return undefined;
+/**
+ * The label of the first entry of `table` whose pattern matches the whole of `value`. A pattern is a regular
+ * expression in which "." is a literal dot and "*" any characters: `(*.)?bing.com` is bing.com and its subdomains.
+ */
+function lookup(table: string, value: string): string | undefined {
+  return table.split(" ").find((entry) => {
+    const source = entry.slice(entry.indexOf(":") + 1).replace(/[.*]/g, (c) => (c === "." ? "\\." : ".*"));
+    return new RegExp(`^(${source})$`).test(value);
+  })?.split(":")[0];
 }
 
 /** The type implied by campaign parameters alone, or undefined to decide from the referrer. */
 function campaignType(utm: Utm, clickId: ClickId | undefined): ReferrerType | undefined {
-  const medium = (utm.medium ?? "").trim().toLowerCase();
-  if (mediumIn(medium, PAID_MEDIUMS)) return "paid";
-  if (mediumIn(medium, EMAIL_MEDIUMS)) return "email";
-  if (clickId) return "paid";
-  if (mediumIn(medium, SOCIAL_MEDIUMS)) return "social";
-  return undefined;
+  const type = lookup(MEDIUMS, (utm.medium ?? "").trim().toLowerCase()) as ReferrerType | undefined;
+  // a paid or email medium wins over a click id, which wins over a social medium
+  return clickId && (!type || type === "social") ? "paid" : type;
 }
 
 /**
@@ -180,30 +138,24 @@ function campaignType(utm: Utm, clickId: ClickId | undefined): ReferrerType | un
  * known webmail / search / social hosts; anything else → referral. `engine` (and `term`, when the referrer URL
  * carries it) are set whenever the referrer is a known search engine, also for paid search.
  */
-export function classifyReferrer(input: { referrer: string; pageUrl: string; utm: Utm; clickId?: ClickId }): ReferrerInfo {
-  const url = input.referrer.length > MAX_QUERY_VALUE ? input.referrer.slice(0, MAX_QUERY_VALUE) : input.referrer;
-  const ref = parseUrl(input.referrer.trim());
+export function classifyReferrer({ referrer, pageUrl, utm, clickId }: { referrer: string; pageUrl: string; utm: Utm; clickId?: ClickId }): ReferrerInfo {
+  const ref = parseUrl(referrer.trim());
   const host = ref ? ref.hostname : "";
-  const info: ReferrerInfo = { url, host, type: "referral" };
-  const known = host ? knownHost(bareHost(host)) : undefined;
-  if (ref && known && known[1]) {
-    info.engine = known[1];
-    const term = searchTerm(ref.searchParams);
+  const page = parseUrl(pageUrl);
+  const label = host ? lookup(HOSTS, bareHost(host)) : undefined;
+  const engine = label === "email" || label === "social" ? undefined : label;
+  const type =
+    campaignType(utm, clickId) ??
+    (!referrer.trim() ? "direct"
+      : host && page && bareHost(host) === bareHost(page.hostname) ? "internal"
+      : engine ? "search"
+      : ((label as ReferrerType | undefined) ?? "referral"));
+  const info: ReferrerInfo = { url: referrer.slice(0, MAX_QUERY_VALUE), host, type };
+  if (ref && engine) {
+    info.engine = engine;
+    // google.com/url?q=https://… carries the destination, not a search
+    const term = TERM_PARAMS.split(" ").map((name) => bounded(ref.searchParams.get(name))).find((t) => t && !/^https?:/i.test(t));
     if (term) info.term = term;
   }
-  info.type = campaignType(input.utm, input.clickId) ?? hostType(input, ref, host, known);
   return info;
-}
-
-/** The type from the referrer alone (no campaign tags decided it). */
-function hostType(
-  input: { referrer: string; pageUrl: string },
-  ref: URL | null,
-  host: string,
-  known: readonly [ReferrerType, string, string] | undefined,
-): ReferrerType {
-  if (!input.referrer.trim()) return "direct";
-  const page = parseUrl(input.pageUrl);
-  if (ref && page && host && bareHost(host) === bareHost(page.hostname)) return "internal";
-  return known ? known[0] : "referral";
 }

@@ -1,16 +1,18 @@
 // The rules file (DESIGN §2) as one zod v4 schema: the definition `parseRules`, the CLI, the JSON Schema for editors and
 // the debug panel share. The script-tag runtime does not carry zod; `compile.ts` re-checks the same format without it,
-// and a property test keeps the two in agreement. Checks beyond shape live in `references.ts`, shared by both.
+// and a property test keeps the two in agreement. Checks beyond shape (references.ts) run once, in the runtime's walk:
+// `parseRules` takes what that walk finds and words it for people here, where bytes do not count.
 import * as z from "zod";
 import type { Condition, Rules, RulesIssue } from "./types";
+import { compileRules, type ParseOptions } from "./compile";
+import { OPERATORS } from "./operators";
 import {
-  attributeProblem, changeProblem, crossReferenceIssues, experienceProblem, ID_PATTERN, insertProblem,
-  isIsoDate, issue, joinIndex, joinKey, KEY_PATTERN, METRIC_KINDS, metricProblem, NAME_PATTERN, offerProblem,
-  unsafeUrlReason, type ParseOptions,
+  ATTRIBUTE_NAME, ID_PATTERN, isIsoDate, isObj, issue, join, KEY_PATTERN, MAX_DEPTH, METRIC_KINDS, NAME_PATTERN,
+  PROPERTY_PATH, VARIANT_ID_PATTERN, type Finding,
 } from "./references";
 import { isValidSelectorSyntax } from "./selector";
 
-export type { ParseOptions } from "./references";
+export type { ParseOptions } from "./compile";
 
 /** A rules file that failed validation; `issues` lists every problem, each with the JSON path it is at. */
 export class RulesError extends Error {
@@ -28,7 +30,6 @@ export class RulesError extends Error {
 export type SafeParseRulesResult = { success: true; data: Rules } | { success: false; error: RulesError };
 
 type Dict = Record<string, unknown>;
-type Problem<T> = (value: T) => string | null;
 type RawIssue = z.core.$ZodRawIssue;
 type FinalIssue = z.core.$ZodIssue;
 
@@ -67,18 +68,6 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   return best ? ` (did you mean "${best}"?)` : "";
 }
 
-function isObj(value: unknown): value is Dict {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Turns a shared `(value) => message | null` check into a zod refinement, so both validators word it alike. */
-function refineWith<T>(problem: Problem<T>) {
-  return (value: T, ctx: z.core.$RefinementCtx<T>): void => {
-    const message = problem(value);
-    if (message) ctx.addIssue({ code: "custom", message, input: value });
-  };
-}
-
 /** A strict object whose unknown keys are reported one per line, each with a "did you mean" when one is close. */
 function strict<T extends z.core.$ZodLooseShape>(shape: T, description?: string) {
   const known = Object.keys(shape);
@@ -105,7 +94,7 @@ function selector(what = "A CSS selector") {
 }
 
 function url(description: string) {
-  return z.string().superRefine(refineWith(unsafeUrlReason)).describe(description);
+  return z.string().describe(description);
 }
 
 function condition(description: string) {
@@ -159,11 +148,15 @@ function metricSchema() {
     daysSince: 'Days since the last event of a type, e.g. "purchase".',
   };
   const shape: Record<string, z.ZodType> = {};
-  for (const kind of METRIC_KINDS) shape[kind] = z.string().optional().describe(kinds[kind]!);
+  for (const kind of METRIC_KINDS) {
+    const source = kind === "count" || kind === "daysSince"
+      ? z.string()
+      : z.string().regex(PROPERTY_PATH, 'expected "type.property" like "purchase.value"');
+    shape[kind] = source.optional().describe(kinds[kind]!);
+  }
   shape.where = condition("Only events matching this condition (on type, path and props) count.").optional();
   shape.withinDays = z.int().positive().optional().describe("Only the last n days count (whole days).");
-  return strict(shape, "A metric: exactly one of count, sum, avg, min, max, distinct, first, last, daysSince.")
-    .superRefine(refineWith(metricProblem));
+  return strict(shape, "A metric: exactly one of count, sum, avg, min, max, distinct, first, last, daysSince.");
 }
 
 function segmentSchema() {
@@ -190,13 +183,6 @@ function classesSchema(description: string) {
 function attributesSchema() {
   return z
     .record(z.string(), z.union([z.string(), z.null()], { error: "expected a string, or null to remove the attribute" }))
-    .superRefine((attributes, ctx) => {
-      if (Object.keys(attributes).length === 0) ctx.addIssue({ code: "custom", message: "expected at least one attribute", input: attributes });
-      for (const [key, value] of Object.entries(attributes)) {
-        const message = attributeProblem(key, value);
-        if (message) ctx.addIssue({ code: "custom", message, path: [key], input: value });
-      }
-    })
     .describe("Attributes to set (null removes one). on* event handlers, style and srcdoc are refused; URLs must be http(s), relative, mailto: or tel:.");
 }
 
@@ -208,7 +194,7 @@ function changeSchema() {
       template: selector("A selector for a page <template> to clone and insert.").optional(),
     },
     "Insert new content next to or inside the element: one of text or template.",
-  ).superRefine(refineWith(insertProblem));
+  );
   return strict(
     {
       selector: selector("The elements to change."),
@@ -224,7 +210,7 @@ function changeSchema() {
       show: z.boolean().optional().describe("Show an element hidden by default."),
     },
     "A change: a selector, at most one of text/template/html/insert, plus any of href, attributes, addClass, removeClass, hide, show.",
-  ).superRefine(refineWith(changeProblem));
+  );
 }
 
 function triggerSchema() {
@@ -266,7 +252,7 @@ function offerSchema() {
       cta: cta.optional(),
     },
     "A dialog: from a page <template>, or from title/body/cta with segmint's stylesheet.",
-  ).superRefine(refineWith(offerProblem));
+  );
 }
 
 function goalSchema() {
@@ -283,7 +269,7 @@ function goalSchema() {
 function experienceSchema() {
   const change = changeSchema();
   const variant = strict({
-    id: id("a variant"),
+    id: id("a variant").regex(VARIANT_ID_PATTERN, '"control" is reserved for holdout visitors'),
     weight: positive().optional().describe("Relative share of visitors. Default 1."),
     changes: z.array(change).min(1),
   }, "An A/B variant.");
@@ -315,7 +301,7 @@ function experienceSchema() {
       attributionDays: positive().default(30).describe("Conversions count this many days after exposure. Default 30."),
     },
     "An experience: targeting, then changes, variants or an offer. Earlier experiences win on the same element.",
-  ).superRefine(refineWith(experienceProblem));
+  );
 }
 
 function profilingSchema() {
@@ -434,7 +420,7 @@ function likelyBranch(branches: FinalIssue[][]): FinalIssue[] | undefined {
 }
 
 function formatPath(path: PropertyKey[]): string {
-  return path.reduce<string>((p, k) => (typeof k === "number" ? joinIndex(p, k) : joinKey(p, String(k))), "");
+  return path.reduce<string>((p, k) => join(p, typeof k === "number" ? k : String(k)), "");
 }
 
 /** zod issues as rules issues: unions narrowed to the branch meant, unknown keys one per line, record keys named. */
@@ -450,6 +436,101 @@ function toRulesIssues(issues: FinalIssue[], prefix: PropertyKey[] = []): RulesI
     }
     return i.message.split("\n").map((m) => issue(formatPath(path), m));
   });
+}
+
+// ---- problems beyond shape, worded for people ----------------------------------------------------------------
+
+/** The value at a path as `join` writes it (`a.b[0]["odd key"]`), or undefined. */
+function resolve(root: unknown, path: string): unknown {
+  if (path === "$") return root;
+  let node = root;
+  for (const [, name, index, quoted] of path.matchAll(/\.?([A-Za-z_$][\w$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g)) {
+    node = isObj(node) || Array.isArray(node) ? (node as Dict)[name ?? index ?? (JSON.parse(quoted!) as string)] : undefined;
+  }
+  return node;
+}
+
+/** The string `key`s of the objects in a list. */
+function namesIn(list: unknown, key: string): string[] {
+  return (Array.isArray(list) ? list : []).flatMap((item) => (isObj(item) && typeof item[key] === "string" ? [item[key]] : []));
+}
+
+/** "a, b or c". */
+function orList(words: readonly string[]): string {
+  return words.length > 1 ? `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}` : (words[0] ?? "");
+}
+
+function segmentMessage(name: string, path: string, rules: Dict): string {
+  const segment = /^segments\[\d+\]/.exec(path)?.[0];
+  const self = segment === undefined ? undefined : resolve(rules, `${segment}.id`);
+  const ids = namesIn(rules.segments, "id").filter((id) => id !== self);
+  if (name === self) return `segment "${name}" cannot test itself`;
+  if (segment !== undefined && ids.includes(name)) return `segment "${name}" is defined later; a segment can only test earlier ones`;
+  return `unknown segment "${name}"${didYouMean(name, ids)}`;
+}
+
+function duplicateMessage(id: string, path: string, rules: Dict): string {
+  const [, list = "", key = ""] = /^(.*)\[\d+\]\.(\w+)$/.exec(path) ?? [];
+  const noun = (/(\w+)$/.exec(list)?.[1] ?? "").replace(/s$/, "");
+  const first = namesIn(resolve(rules, list), key).indexOf(id);
+  return `duplicate ${noun} ${key} "${id}" (also ${list}[${first}])`;
+}
+
+function attributeMessage(name: string): string {
+  const lower = name.toLowerCase();
+  if (name === "__proto__") return 'the key "__proto__" is not allowed';
+  if (!ATTRIBUTE_NAME.test(lower)) return `"${name}" is not a valid attribute name`;
+  if (lower.startsWith("on")) return `event-handler attributes ("${name}") are not allowed`;
+  if (lower === "style") return 'the "style" attribute is not allowed (use addClass)';
+  return `the "${lower}" attribute is not allowed`;
+}
+
+function urlMessage(url: string): string {
+  const scheme = /^([a-z][a-z\d+.-]*):/i.exec(url)?.[1];
+  if (scheme) return `"${scheme.toLowerCase()}:" URLs are not allowed (use http(s), mailto:, tel: or a relative URL)`;
+  return `${JSON.stringify(url)} is not a plain http(s), mailto:, tel: or relative URL: entities, spaces and control characters are refused before its first ":", "/", "?" or "#"`;
+}
+
+function choiceMessage(keys: string[], path: string, rules: Dict): string {
+  const o = resolve(rules, path);
+  const present = isObj(o) ? keys.filter((k) => o[k] !== undefined) : [];
+  return present.length ? `has one of ${orList(keys)}, not ${present.join(" and ")}` : `needs one of ${orList(keys)}`;
+}
+
+/** A finding of the runtime's walk (compile.ts, references.ts), worded for people: its terse message says less. */
+function reword(f: Finding, json: unknown): string {
+  const rules = isObj(json) ? json : {};
+  const word = typeof f.word === "string" ? f.word : "";
+  switch (f.code) {
+    case "unknown operator":
+      return `unknown operator "${word}"${didYouMean(word, OPERATORS)}`;
+    case "expected a list":
+      return "expected a list of conditions";
+    case "unknown group":
+      return `unknown group ${JSON.stringify(f.word)}${didYouMean(word, Object.keys(isObj(rules.groups) ? rules.groups : {}))}`;
+    case "unknown segment":
+      return segmentMessage(word, f.path, rules);
+    case "unknown field":
+      return `unknown field "${word}"${didYouMean(word, namesIn(isObj(rules.profiling) ? rules.profiling.fields : [], "name"))}`;
+    case "duplicate":
+      return duplicateMessage(word, f.path, rules);
+    case "invalid selector":
+      return `expected a CSS selector, got ${JSON.stringify(f.word)}`;
+    case "unsafe URL":
+      return urlMessage(word);
+    case "not allowed":
+      return attributeMessage(word);
+    case "one of":
+      return choiceMessage(f.word as string[], f.path, rules);
+    case "needs options":
+      return "a select field needs options";
+    case "nested too deeply":
+      return `nested too deeply (more than ${MAX_DEPTH} levels)`;
+    case "unreadable":
+      return "could not be validated (a property getter or the selector check threw)";
+    default:
+      return f.message; // the reasons of unsafeRegexReason are worded already
+  }
 }
 
 // ---- the exports --------------------------------------------------------------------------------------------------
@@ -475,8 +556,9 @@ export function safeParseRules(json: unknown, options: ParseOptions = {}): SafeP
     const result = rulesSchema().safeParse(json, { error: errorMessage, reportInput: true });
     issues = result.success ? [] : toRulesIssues(result.error.issues);
     data = result.data;
-    const isValidSelector = options.isValidSelector ?? isValidSelectorSyntax;
-    issues.push(...crossReferenceIssues(json, { isValidSelector, suggest: didYouMean }));
+    // Beyond shape: what the runtime's own walk finds (its shape issues are zod's, worded above).
+    const compiled = compileRules(json, { isValidSelector: options.isValidSelector ?? isValidSelectorSyntax });
+    if (!compiled.ok) for (const f of compiled.issues) if (f.code) issues.push(issue(f.path, reword(f, json)));
   } catch (e) {
     // Only a hostile input (a throwing getter, a proxy) gets here: fail closed, still without throwing.
     issues = [issue("", `could not be validated: ${e instanceof Error ? e.message : String(e)}`)];

@@ -25,21 +25,6 @@ export interface SegmentsResult {
 
 const DAY_MS = 86_400_000;
 
-/** A sticky deadline still in force for `id`, or undefined. */
-function runningSticky(stickyUntil: Record<string, number>, id: string, now: number): number | undefined {
-  const until = Object.prototype.hasOwnProperty.call(stickyUntil, id) ? stickyUntil[id] : undefined;
-  return typeof until === "number" && now < until ? until : undefined;
-}
-
-/** Runs a compiled condition; one that throws does not qualify (a broken rule never breaks the page). */
-function qualifies(spec: SegmentSpec, ctx: Context): boolean {
-  try {
-    return spec.test(ctx) === true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Evaluates every segment in order against `ctx` (not changed: segments see a copy whose `segments` holds the ids
  * decided so far, so a segment can test earlier ones but never later ones). A segment with `stickyDays` that
@@ -58,18 +43,30 @@ export function evaluateSegments(
   const nextSticky: Record<string, number> = {};
   const sticky: string[] = [];
   const seen = new Set<string>();
-  for (const spec of specs) {
-    const { id, stickyDays } = spec.def;
+  for (const { def, test } of specs) {
+    const { id, stickyDays = 0 } = def;
     if (seen.has(id)) continue; // duplicate ids are a rules error; the first one decides
     seen.add(id);
-    const pass = qualifies(spec, view);
-    const days = typeof stickyDays === "number" && stickyDays > 0 ? stickyDays : 0;
-    const until = days ? (pass ? now + days * DAY_MS : runningSticky(stickyUntil, id, now)) : undefined;
-    if (until !== undefined) nextSticky[id] = until;
+    let pass = false;
+    try {
+      pass = test(view) === true;
+    } catch {
+      // a condition that throws does not qualify (a broken rule never breaks the page)
+    }
+    // a deadline still running (only a number is one: an inherited `constructor` is not)
+    const old = stickyUntil[id];
+    const until = stickyDays > 0 ? (pass ? now + stickyDays * DAY_MS : typeof old === "number" && now < old ? old : undefined) : undefined;
     if (pass || until !== undefined) ids.push(id);
-    if (!pass && until !== undefined) sticky.push(id);
+    if (until !== undefined) {
+      nextSticky[id] = until;
+      if (!pass) sticky.push(id);
+    }
   }
-  const entered = ids.filter((id) => !previous.includes(id));
-  const exited = previous.filter((id, i) => !ids.includes(id) && previous.indexOf(id) === i);
-  return { ids, stickyUntil: nextSticky, entered, exited, sticky };
+  return {
+    ids,
+    stickyUntil: nextSticky,
+    entered: ids.filter((id) => !previous.includes(id)),
+    exited: [...new Set(previous)].filter((id) => !ids.includes(id)),
+    sticky,
+  };
 }

@@ -19,14 +19,10 @@ export type StorageErrorCode =
   | typeof SEGMINT_STORAGE_FULL
   | typeof SEGMINT_STORAGE_CORRUPT;
 
-/** The code for an IndexedDB failure, read from its DOMException name (idb.ts names its own time-out and close). */
-export function storageErrorCode(error: unknown): StorageErrorCode {
-  const name = (error as Error | null)?.name;
-  return name == "TimeoutError"
-    ? SEGMINT_STORAGE_TIMEOUT
-    : name == "ClosedError"
-      ? SEGMINT_STORAGE_CLOSED
-      : name == "QuotaExceededError"
-        ? SEGMINT_STORAGE_FULL
-        : SEGMINT_STORAGE_UNAVAILABLE;
-}
+// DOMException names (idb.ts names its own time-out and close), each at the index of its code's suffix minus one.
+const NAMES: readonly unknown[] = ["TimeoutError", "ClosedError", "QuotaExceededError"];
+const SUFFIXES = ["UNAVAILABLE", "TIMEOUT", "CLOSED", "FULL"] as const;
+
+/** The code for an IndexedDB failure, read from its DOMException name; any other failure is UNAVAILABLE. */
+export const storageErrorCode = (error: unknown): StorageErrorCode =>
+  `SEGMINT_STORAGE_${SUFFIXES[NAMES.indexOf((error as Error | null)?.name) + 1]!}`;

@@ -1,14 +1,12 @@
 // The event log: one record per event under a [t, id] key, so tabs append side by side and never
 // rewrite each other's data (no read-modify-write of a growing list), and keys come back in time order.
-import { promisifyRequest, setMany, type UseStore } from "idb-keyval";
+import type { UseStore } from "idb-keyval";
 import type { SegmintEvent } from "../rules/types";
-import { readAll } from "./idb";
+import { onSuccess, readAll, write } from "./idb";
 
-const DAY = 864e5;
 /** The archive's key: strings sort before every array key, so it never mixes with the events. */
 const ARCHIVE = "archive";
-/** Every array key, i.e. every event (`[]` is the smallest array key). */
-const allEvents = () => IDBKeyRange.lowerBound([]);
+const DAY = 864e5;
 
 /** Folds pruned events into the previous archive (the SDK's metric rollups); synchronous and pure. */
 export type Fold = (pruned: SegmintEvent[], previous: unknown) => unknown;
@@ -50,9 +48,9 @@ export function isEvent(value: unknown): value is SegmintEvent {
 
 /** How many of the oldest events (given their times, ascending) a prune drops. */
 export function pruneCount(times: number[], { retentionDays, maxEvents, now }: Omit<PruneOptions, "fold">, share = 0): number {
-  const keep = times.findIndex((t) => t >= now - retentionDays * DAY);
-  const old = keep < 0 ? times.length : keep;
-  return Math.min(times.length, Math.max(old, times.length - maxEvents, Math.ceil(times.length * share)));
+  const { length } = times;
+  const old = times.filter((t) => t < now - retentionDays * DAY).length;
+  return Math.min(length, Math.max(old, length - maxEvents, Math.ceil(length * share)));
 }
 
 /** Keeps everything and the archive as it is: what a quota prune uses before the SDK ever called prune(). */
@@ -64,85 +62,70 @@ const keepAll: PruneOptions = { retentionDays: Infinity, maxEvents: Infinity, no
 export function createEventLog(db: UseStore, onError: (error: unknown) => void): EventLog {
   let queue: SegmintEvent[] = [];
   let tail: Promise<unknown> = Promise.resolve();
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let epoch = 0;
   let lastPrune = keepAll;
 
-  const put = (batch: SegmintEvent[]) => setMany(batch.map((e): [IDBValidKey, SegmintEvent] => [[e.t, e.id], e]), db);
   // Full: drop the oldest 20% (folded into the archive by the last fold, so metrics keep them) and retry once.
-  const write = (batch: SegmintEvent[]) =>
-    put(batch).catch((error: unknown) => {
-      if ((error as Error | null)?.name != "QuotaExceededError") throw error;
-      return prune(lastPrune, 0.2)
-        .then(() => put(batch))
-        .catch(() => Promise.reject(error));
+  const save = (batch: SegmintEvent[], retried?: boolean): Promise<void> =>
+    write(db, (store) => batch.forEach((e) => store.put(e, [e.t, e.id]))).catch((error: unknown) => {
+      if (retried || (error as Error | null)?.name != "QuotaExceededError") throw error;
+      return prune(lastPrune, 0.2).then(
+        () => save(batch, true),
+        () => Promise.reject(error),
+      );
     });
 
-  const flush = (): Promise<void> => {
-    clearTimeout(timer);
-    timer = undefined;
+  const flush = () => {
     const batch = queue;
     const at = epoch;
     queue = [];
     // A batch taken before discard() (forget) but still waiting for an earlier write is dropped, not written.
-    const run = tail.then(() => (batch.length && at == epoch ? write(batch) : undefined));
+    const run = tail.then(() => (batch[0] && at == epoch ? save(batch) : undefined));
     tail = run.catch(() => {});
-    return run.then(
-      () => {},
-      (error: unknown) => {
-        if (at == epoch) queue = batch.concat(queue);
-        throw error;
-      },
-    );
+    return run.catch((error: unknown) => {
+      if (at == epoch) queue = batch.concat(queue);
+      throw error;
+    });
   };
 
-  const prune = (options: PruneOptions, share = 0): Promise<void> => {
+  const prune = (options: PruneOptions, share = 0) => {
     lastPrune = options;
-    return db("readwrite", (store) => {
-      const done = promisifyRequest(store.transaction);
-      const keys = store.getAllKeys(allEvents());
+    return write(db, (store) => {
+      // Every array key, i.e. every event (`[]` is the smallest array key).
+      const keys = store.getAllKeys(IDBKeyRange.lowerBound([]));
       keys.onsuccess = () => {
         const found = keys.result as [number, string][];
         const n = pruneCount(found.map((k) => k[0]), options, share);
         if (!n) return;
-        const values = store.getAll(allEvents(), n);
+        const oldest = IDBKeyRange.bound([], found[n - 1]!);
+        const values = store.getAll(oldest);
         const previous = store.get(ARCHIVE);
-        previous.onsuccess = () => {
-          try {
-            // fold runs before the first write, so archive and deletions commit together or not at all.
-            store.put(options.fold(values.result.filter(isEvent), previous.result), ARCHIVE);
-            store.delete(IDBKeyRange.bound([], found[n - 1]!));
-          } catch {
-            store.transaction.abort();
-          }
-        };
+        // fold runs before the first write, so archive and deletions commit together or not at all.
+        onSuccess(previous, () => {
+          store.put(options.fold(values.result.filter(isEvent), previous.result), ARCHIVE);
+          store.delete(oldest);
+        });
       };
-      return done;
     });
   };
 
-  const load = () =>
-    readAll(db).then((rows) => {
+  return {
+    // A write is scheduled when the queue was empty (a flush in between leaves it nothing to do); events put
+    // back by a failed write wait for the next flush(), the storage having switched to memory by then.
+    append(event) {
+      if (queue.push(event) == 1) setTimeout(() => flush().catch(onError));
+    },
+    flush,
+    load() {
       const loaded: LoadedEvents = { events: [], archive: undefined, corrupt: 0 };
-      for (const [key, value] of rows) {
+      return readAll(db, (key, value) => {
         if (key === ARCHIVE) loaded.archive = value;
         else if (Array.isArray(key) && isEvent(value)) loaded.events.push(value);
         else loaded.corrupt++;
-      }
-      return loaded;
-    });
-
-  return {
-    append(event) {
-      queue.push(event);
-      timer ??= setTimeout(() => flush().catch(onError), 0);
+      }).then(() => loaded);
     },
-    flush,
-    load,
     prune,
     discard() {
-      clearTimeout(timer);
-      timer = undefined;
       queue = [];
       epoch++;
     },

@@ -20,52 +20,44 @@ export function openDatabase(name: string, { timeoutMs = 3000 }: OpenOptions = {
   let dbp: Promise<IDBDatabase> | undefined;
   let conn: IDBDatabase | undefined;
   let closes = 0;
-  // Closed by the browser, not by us: allowed once (then reopened), the second time is final.
-  const lose = () => {
-    conn = dbp = undefined;
-    closes++;
+  // Stops using `db` if it is still the connection in use; `lost` when the browser closed it, not we:
+  // that is allowed once (then reopened), the second time is final.
+  const drop = (db: IDBDatabase, lost = 0) => {
+    if (conn == db) (conn = dbp = undefined), (closes += lost);
   };
   const connect = () =>
     (dbp ||= new Promise<IDBDatabase>((resolve, reject) => {
-      if (closes > 1) throw new DOMException(`${name} closed twice`, "ClosedError");
+      if (closes > 1) throw new DOMException("closed twice", "ClosedError");
       // Throws where IndexedDB is missing, or its getter throws (cookies blocked, some privacy modes).
       const request = indexedDB.open(name);
       // An open can hang with neither success nor error (Firefox private mode before 115, Safari 14.1:
       // https://github.com/jakearchibald/safari-14-idb-fix); a late success is closed so it blocks nothing.
       const timer = setTimeout(() => {
         request.onsuccess = () => request.result.close();
-        reject(new DOMException(`${name} open timed out`, "TimeoutError"));
+        reject(new DOMException("open timed out", "TimeoutError"));
       }, timeoutMs);
       request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-      request.onerror = () => {
-        clearTimeout(timer);
-        reject(request.error);
-      };
+      request.onerror = () => reject(request.error); // the timer's reject is then a no-op
       request.onsuccess = () => {
         clearTimeout(timer);
         const db = (conn = request.result);
         // Another tab deletes (forget) or upgrades the database: step aside, reopen on next use.
-        db.onversionchange = () => {
-          db.close();
-          if (conn == db) conn = dbp = undefined;
-        };
-        db.onclose = () => conn == db && lose();
+        db.onversionchange = () => (db.close(), drop(db));
+        db.onclose = () => drop(db, 1);
         resolve(db);
       };
     }));
   const store = <T>(mode: IDBTransactionMode, callback: (s: IDBObjectStore) => T | PromiseLike<T>): Promise<T> =>
     connect().then((db) => {
-      let tx: IDBTransaction;
       try {
-        tx = db.transaction(STORE, mode);
+        return callback(db.transaction(STORE, mode).objectStore(STORE));
       } catch (error) {
         // Safari closes backgrounded tabs' connections without a close event; the next transaction says so.
         // A connection we closed ourselves (versionchange, close()) is simply replaced; the browser's counts.
         if ((error as DOMException).name != "InvalidStateError") throw error;
-        if (conn == db) lose();
+        drop(db, 1);
         return store(mode, callback);
       }
-      return callback(tx.objectStore(STORE));
     });
   const close = () => {
     const p = dbp;
@@ -76,23 +68,33 @@ export function openDatabase(name: string, { timeoutMs = 3000 }: OpenOptions = {
 }
 
 /** Deletes database `name`; resolves when it is gone, failed, or after `timeoutMs` (blocked by a tab that keeps it open). */
-export function deleteDatabase(name: string, timeoutMs = 3000): Promise<void> {
-  return new Promise<void>((resolve) => {
+export const deleteDatabase = (name: string, timeoutMs = 3000): Promise<void> =>
+  new Promise<void>((resolve) => {
     const request = indexedDB.deleteDatabase(name);
     const timer = setTimeout(resolve, timeoutMs);
     // onblocked is not an end: the other segmint tabs close on versionchange and the delete then proceeds.
-    request.onsuccess = request.onerror = () => {
-      clearTimeout(timer);
-      resolve();
-    };
+    request.onsuccess = request.onerror = () => (clearTimeout(timer), resolve());
   }).catch(() => {});
-}
 
-/** Every [key, value] in key order, in one transaction (idb-keyval's entries() without its pre-getAll fallback). */
-export function readAll(db: UseStore): Promise<[IDBValidKey, unknown][]> {
-  return db("readonly", (store) =>
+/** Runs `fn` in a readwrite transaction; resolves when that commits, rejects when it fails or is aborted. */
+export const write = (db: UseStore, fn: (store: IDBObjectStore) => unknown): Promise<void> =>
+  db("readwrite", (store) => (fn(store), promisifyRequest(store.transaction)));
+
+/** Sets `request`'s success handler; one that throws aborts the transaction (nothing it wrote is kept). */
+export const onSuccess = (request: IDBRequest, handler: () => void): void => {
+  request.onsuccess = () => {
+    try {
+      handler();
+    } catch {
+      request.transaction!.abort();
+    }
+  };
+};
+
+/** Calls `each` with every key and value in key order, read in one transaction (idb-keyval's entries()). */
+export const readAll = (db: UseStore, each: (key: IDBValidKey, value: unknown) => void): Promise<void> =>
+  db("readonly", (store) =>
     Promise.all([promisifyRequest(store.getAllKeys()), promisifyRequest(store.getAll())]).then(([keys, values]) =>
-      keys.map((key, i): [IDBValidKey, unknown] => [key, values[i]]),
+      keys.forEach((key, i) => each(key, values[i])),
     ),
   );
-}

@@ -1,28 +1,24 @@
 // localStorage that never throws: it is missing or throws on access when storage is blocked (Safari and
 // Firefox with cookies disabled, sandboxed iframes), setItem throws when full, and any value may be corrupt JSON.
 
-/** The parsed JSON under `key`, or null when absent, unreadable or not JSON. */
-export function readJson(key: string): unknown {
+const safely = <T>(fn: () => T, fallback: T): T => {
   try {
-    return JSON.parse(localStorage.getItem(key) ?? "null");
+    return fn();
   } catch {
-    return null;
+    return fallback;
   }
-}
+};
+
+/** The parsed JSON under `key` when `valid` accepts it, else null (absent, unreadable, not JSON, malformed). */
+export const readJson = <T>(key: string, valid: (value: Partial<T> | null) => boolean): T | null =>
+  safely(() => {
+    const value = JSON.parse(localStorage.getItem(key) ?? "null");
+    return valid(value) ? value : null;
+  }, null);
 
 /** Stores `value` as JSON under `key`; false when localStorage is unavailable or full. */
-export function writeJson(key: string, value: unknown): boolean {
-  try {
-    localStorage.setItem(key, JSON.stringify(value));
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const writeJson = (key: string, value: unknown): boolean =>
+  safely(() => (localStorage.setItem(key, JSON.stringify(value)), true), false);
 
 /** Removes `key`, if localStorage can be reached at all. */
-export function removeKey(key: string): void {
-  try {
-    localStorage.removeItem(key);
-  } catch {}
-}
+export const removeKey = (key: string): void => safely(() => localStorage.removeItem(key), undefined);

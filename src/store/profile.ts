@@ -1,7 +1,7 @@
-// Profile documents ("visitor", "traits", "sticky", …): opaque JSON per key, changed only through
-// idb-keyval's update() so the read and the write share one transaction and concurrent tabs merge.
-import { update, type UseStore } from "idb-keyval";
-import { readAll } from "./idb";
+// Profile documents ("visitor", "traits", "sticky", …): opaque JSON per key, changed only inside one
+// transaction that reads and writes (idb-keyval's update()), so concurrent tabs merge.
+import type { UseStore } from "idb-keyval";
+import { onSuccess, readAll, write } from "./idb";
 
 /** The schema version written with every document (`{ v, data }`). */
 export const PROFILE_VERSION = 1;
@@ -18,50 +18,39 @@ export interface Profile {
 }
 
 // { data } when usable (migrated forward), null for a newer version (left alone: a newer segmint wrote it), undefined when corrupt.
-function decode(key: string, doc: unknown, migrations: Migrations): { data: unknown } | null | undefined {
-  const d = doc as { v: number; data: unknown } | null;
-  if (typeof d != "object" || !d || !Number.isInteger(d.v) || !("data" in d)) return undefined;
-  if (d.v > PROFILE_VERSION) return null;
-  let { v, data } = d;
+function decode(key: IDBValidKey, doc: unknown, migrations: Migrations): { data: unknown } | null | undefined {
+  const d = doc as { v: number; data: unknown } | undefined;
+  if (typeof key != "string" || !Number.isInteger(d?.v) || !("data" in d!)) return;
+  let { v, data } = d!;
+  if (v > PROFILE_VERSION) return null;
   try {
-    for (; v < PROFILE_VERSION; v++) {
-      const step = migrations[v];
-      if (!step) return undefined;
-      data = step(data, key);
-    }
-  } catch {
-    return undefined;
-  }
-  return { data };
+    // A missing migration throws as well: the document is unreadable.
+    for (; v < PROFILE_VERSION; v++) data = migrations[v]!(data, key);
+    return { data };
+  } catch {}
 }
 
 /** The profile in `db`; `migrations` move documents written by older versions forward. */
 export function createProfile(db: UseStore, migrations: Migrations = {}): Profile {
   return {
-    getAll: () =>
-      readAll(db).then((rows) => {
-        let corrupt = 0;
-        const docs: [string, unknown][] = [];
-        for (const [key, value] of rows) {
-          const doc = typeof key == "string" ? decode(key, value, migrations) : undefined;
-          if (doc) docs.push([key as string, doc.data]);
-          else if (doc === undefined) corrupt++;
-        }
-        // fromEntries defines own properties: a "__proto__" key cannot reach the prototype.
-        return { docs: Object.fromEntries(docs), corrupt };
-      }),
+    getAll() {
+      let corrupt = 0;
+      const docs: [string, unknown][] = [];
+      return readAll(db, (key, value) => {
+        const doc = decode(key, value, migrations);
+        if (doc) docs.push([key as string, doc.data]);
+        else if (doc === undefined) corrupt++;
+      }).then(() => ({ docs: Object.fromEntries(docs), corrupt })); // own properties: "__proto__" is just a key
+    },
     update<T>(key: string, fn: (current: T | undefined) => T) {
       let result: T | undefined;
-      return update(
-        key,
-        (stored: unknown) => {
-          const doc = decode(key, stored, migrations);
-          if (doc === null) return stored;
-          result = fn(doc?.data as T | undefined);
-          return { v: PROFILE_VERSION, data: result };
-        },
-        db,
-      ).then(() => result);
+      return write(db, (store) => {
+        const request = store.get(key);
+        onSuccess(request, () => {
+          const doc = decode(key, request.result, migrations);
+          if (doc !== null) store.put({ v: PROFILE_VERSION, data: (result = fn(doc?.data as T | undefined)) }, key);
+        });
+      }).then(() => result);
     },
   };
 }

@@ -16,20 +16,20 @@ export interface CachedRules {
 const optional = (x: unknown) => x === undefined || typeof x == "string";
 
 /** The cached rules fetched from `url`, or null (nothing cached, another URL, or malformed). */
-export function readRulesCache(url: string): CachedRules | null {
-  const c = readJson(KEY) as (CachedRules & { url: string }) | null;
-  return c?.url === url && typeof c.text == "string" && optional(c.etag) && optional(c.lastModified) ? c : null;
-}
+export const readRulesCache = (url: string): CachedRules | null =>
+  readJson(
+    KEY,
+    (c: Partial<CachedRules & { url: string }> | null) =>
+      c?.url === url && typeof c.text == "string" && optional(c.etag) && optional(c.lastModified),
+  );
 
 /** Caches the rules fetched from `url` (one entry: it replaces any other); false when too large or not stored. */
 export function writeRulesCache(url: string, rules: CachedRules): boolean {
   if (rules.text.length <= RULES_CACHE_MAX) return writeJson(KEY, { ...rules, url });
   // Too large: drop the old entry too, so a stale text is never used for this URL.
-  removeKey(KEY);
+  clearRulesCache();
   return false;
 }
 
 /** Removes the cached rules. */
-export function clearRulesCache(): void {
-  removeKey(KEY);
-}
+export const clearRulesCache = (): void => removeKey(KEY);

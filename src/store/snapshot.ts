@@ -19,30 +19,24 @@ export interface Snapshot {
   t: number;
 }
 
-const strings = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s == "string");
+const strings = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s == "string");
 
 /** The stored snapshot, or null when absent, unreadable or malformed. */
-export function readSnapshot(): Snapshot | null {
-  const s = readJson(KEY) as Snapshot | null;
-  const traits = s?.traits;
-  return s?.v === 1 &&
-    typeof s.visitorId == "string" &&
-    strings(s.segments) &&
-    strings(s.held) &&
-    typeof traits == "object" &&
-    !!traits &&
-    !Array.isArray(traits) &&
-    Number.isFinite(s.t)
-    ? s
-    : null;
-}
+export const readSnapshot = (): Snapshot | null =>
+  readJson(
+    KEY,
+    (s: Partial<Snapshot> | null) =>
+      s?.v === 1 &&
+      typeof s.visitorId == "string" &&
+      strings(s.segments) &&
+      strings(s.held) &&
+      s.traits instanceof Object &&
+      !Array.isArray(s.traits) &&
+      Number.isFinite(s.t),
+  );
 
 /** Stores the snapshot; false when localStorage is unavailable or full (the page then simply flickers). */
-export function writeSnapshot(snapshot: Omit<Snapshot, "v">): boolean {
-  return writeJson(KEY, { ...snapshot, v: 1 });
-}
+export const writeSnapshot = (snapshot: Omit<Snapshot, "v">): boolean => writeJson(KEY, { ...snapshot, v: 1 });
 
 /** Removes the snapshot. */
-export function clearSnapshot(): void {
-  removeKey(KEY);
-}
+export const clearSnapshot = (): void => removeKey(KEY);

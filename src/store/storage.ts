@@ -1,11 +1,10 @@
 // The facade the SDK uses. IndexedDB persists; a memory mirror holds everything this page knows, so when
 // IndexedDB is missing, hangs, closes twice or is full, the page switches to the mirror and loses nothing.
-import { clear as clearStore } from "idb-keyval";
 import type { SegmintEvent } from "../rules/types";
 import { SEGMINT_STORAGE_CORRUPT, storageErrorCode, type StorageErrorCode } from "./errors";
-import { createEventLog, pruneCount, type EventLog, type PruneOptions } from "./events";
-import { deleteDatabase, openDatabase, type Database } from "./idb";
-import { createProfile, type Migrations, type Profile } from "./profile";
+import { createEventLog, pruneCount, type PruneOptions } from "./events";
+import { deleteDatabase, openDatabase, write } from "./idb";
+import { createProfile, type Migrations } from "./profile";
 import { clearRulesCache } from "./rules-cache";
 import { clearSnapshot } from "./snapshot";
 import { clearWriteAhead } from "./write-ahead";
@@ -51,65 +50,58 @@ export interface SegmintStorage {
   export(): Promise<Record<string, unknown>>;
 }
 
-interface Idb {
-  dbs: Database[];
-  log: EventLog;
-  profile: Profile;
-}
-
 // Stable: events of the same millisecond keep the order they were appended in.
 const byTime = (a: SegmintEvent, b: SegmintEvent) => a.t - b.t;
 
-/** Storage in IndexedDB with a memory fallback (or memory only). */
+/** Storage in IndexedDB with a memory fallback (or memory only). Databases open on first use, so "memory" never opens one. */
 export function createStorage({ kind, onError, timeoutMs, migrations }: StorageOptions = {}): SegmintStorage {
   let events: SegmintEvent[] = [];
   let archive: unknown;
   let profile: Record<string, unknown> = {};
+  let persistent = kind != "memory";
   let corruptTold = false;
-  let cleared = 0;
+  // One list per load() in progress, of the events appended since it started (clear() ends them all).
   const reading = new Set<SegmintEvent[]>();
-  let idb: Idb | undefined;
+  const dbs = NAMES.map((name) => openDatabase(name, { timeoutMs }));
 
   const tell = (code: StorageErrorCode, message: string) => {
     try {
       onError?.(code, message);
     } catch {}
   };
+  // From now on nothing is written and the mirror is the storage; connections left open step aside when
+  // another tab deletes the databases.
   const fail = (error: unknown) => {
-    if (!idb) return;
-    idb.log.discard();
-    idb.dbs.forEach((db) => db.close());
-    idb = undefined;
-    tell(storageErrorCode(error), `IndexedDB: ${(error as Error | null)?.message}; running from memory`);
+    if (!persistent) return;
+    persistent = false;
+    log.discard();
+    tell(storageErrorCode(error), `IndexedDB: ${(error as Error | null)?.message}`);
   };
+  const log = createEventLog(dbs[0]!, fail);
+  const docs = createProfile(dbs[1]!, migrations);
   // One IndexedDB step; any failure switches to the mirror, which already has everything.
-  const guard = async <T>(step: (s: Idb) => Promise<T>): Promise<T | undefined> => {
+  const guard = async <T>(step: () => Promise<T>): Promise<T | undefined> => {
     try {
-      return idb && (await step(idb));
+      if (persistent) return await step();
     } catch (error) {
       fail(error);
     }
   };
-  if (kind != "memory") {
-    const dbs = NAMES.map((name) => openDatabase(name, { timeoutMs }));
-    idb = { dbs, log: createEventLog(dbs[0]!, fail), profile: createProfile(dbs[1]!, migrations) };
-  }
 
   const load = async (): Promise<Stored> => {
     // Events appended from now on may miss from the read; the ones before are flushed into it (or were
     // stored earlier and maybe pruned into the archive by another tab since: then they must not come back).
     const fresh: SegmintEvent[] = [];
-    const at = cleared;
     reading.add(fresh);
-    await guard(async (s) => {
-      await s.log.flush();
-      const [stored, docs] = await Promise.all([s.log.load(), s.profile.getAll()]);
-      if (at != cleared) return;
+    await guard(async () => {
+      await log.flush();
+      const [stored, found] = await Promise.all([log.load(), docs.getAll()]);
+      if (!reading.has(fresh)) return; // cleared meanwhile
       const known = new Set(stored.events.map((e) => e.id));
       events = stored.events.concat(fresh.filter((e) => !known.has(e.id)));
       archive = stored.archive;
-      profile = docs.docs;
-      const corrupt = stored.corrupt + docs.corrupt;
+      profile = found.docs;
+      const corrupt = stored.corrupt + found.corrupt;
       if (corrupt && !corruptTold) {
         corruptTold = true;
         tell(SEGMINT_STORAGE_CORRUPT, `${corrupt} unreadable stored values skipped`);
@@ -121,23 +113,21 @@ export function createStorage({ kind, onError, timeoutMs, migrations }: StorageO
 
   return {
     get mode() {
-      return idb ? "indexeddb" : "memory";
+      return persistent ? "indexeddb" : "memory";
     },
     load,
     append(event) {
       events.push(event);
       reading.forEach((fresh) => fresh.push(event));
-      idb?.log.append(event);
+      if (persistent) log.append(event);
     },
     async updateProfile<T>(key: string, fn: (current: T | undefined) => T) {
       try {
-        profile[key] = fn(profile[key] as T | undefined);
-      } catch {
-        return profile[key] as T | undefined; // a throwing delta changes nothing
-      }
-      const stored = await guard((s) => s.profile.update(key, fn));
-      // The stored result includes other tabs' changes: adopt it.
-      if (idb && stored !== undefined) profile[key] = stored;
+        profile[key] = fn(profile[key] as T | undefined); // a throwing delta changes nothing
+        const stored = await guard(() => docs.update(key, fn));
+        // The stored result includes other tabs' changes: adopt it.
+        if (stored !== undefined) profile[key] = stored;
+      } catch {}
       return profile[key] as T | undefined;
     },
     async prune(options) {
@@ -146,33 +136,27 @@ export function createStorage({ kind, onError, timeoutMs, migrations }: StorageO
         // fold first: if it throws, nothing is dropped anywhere
         if (n) archive = options.fold(events.slice(0, n), archive);
         events = events.slice(n);
-      } catch {
-        return;
-      }
-      // Queued events go in first, so the stored log prunes the same events the mirror just did.
-      await guard((s) => s.log.flush().then(() => s.log.prune(options)));
+        // Queued events go in first, so the stored log prunes the same events the mirror just did.
+        await guard(() => log.flush().then(() => log.prune(options)));
+      } catch {}
     },
-    flush: () => guard((s) => s.log.flush()).then(() => {}),
+    flush: () => guard(log.flush),
     async clear() {
-      const s = idb;
-      cleared++;
+      reading.clear();
       events = [];
       archive = undefined;
       profile = {};
       clearSnapshot();
       clearRulesCache();
       clearWriteAhead();
-      if (s) {
-        s.log.discard();
-        // Emptied first, in case another tab keeps the database open and blocks the delete.
-        await Promise.all(s.dbs.map((db) => clearStore(db).catch(() => {})));
-        s.dbs.forEach((db) => db.close());
+      if (persistent) {
+        log.discard();
+        // Emptied first, in case a tab that does not step aside on versionchange blocks the delete (this
+        // page's own connections do step aside, and reopen when used again).
+        await Promise.all(dbs.map((db) => write(db, (store) => store.clear()).catch(() => {})));
       }
       await Promise.all(NAMES.map((name) => deleteDatabase(name, timeoutMs)));
     },
-    async export() {
-      const stored = await load();
-      return { ...stored.profile, events: stored.events, archive: stored.archive };
-    },
+    export: () => load().then(({ profile: documents, ...rest }) => ({ ...documents, ...rest })),
   };
 }

@@ -23,19 +23,14 @@ export function openTabChannel(onMessage: (message: TabMessage) => void): TabCha
   let channel: BroadcastChannel | undefined;
   try {
     channel = new BroadcastChannel("segmint");
-    channel.onmessage = ({ data }: MessageEvent<TabMessage | null>) => {
-      if (isTabMessage(data)) onMessage(data);
-    };
+    channel.onmessage = ({ data }: MessageEvent<TabMessage | null>) => isTabMessage(data) && onMessage(data);
   } catch {}
   return {
     post(message) {
       try {
         channel?.postMessage(message);
-      } catch {} // DataCloneError for a non-cloneable prop, or a closed channel
+      } catch {} // DataCloneError for a non-cloneable prop, or InvalidStateError once closed
     },
-    close() {
-      channel?.close();
-      channel = undefined;
-    },
+    close: () => channel?.close(),
   };
 }

@@ -14,34 +14,27 @@ export interface WalRecord {
   [key: string]: Json;
 }
 
-const read = (): WalRecord[] => {
-  const list = readJson(KEY);
-  return Array.isArray(list) ? list.filter((r: WalRecord | null) => typeof r?.id == "string" && Number.isFinite(r.t)) : [];
-};
+/** The stored records, less the one with id `without`. */
+const read = (without?: string): WalRecord[] =>
+  (readJson<(WalRecord | null)[]>(KEY, Array.isArray) ?? []).filter(
+    (r): r is WalRecord => typeof r?.id == "string" && r.id != without && Number.isFinite(r.t),
+  );
+/** Stores `list`; an empty one removes the key. */
+const save = (list: WalRecord[]) => (list[0] ? writeJson(KEY, list) : clearWriteAhead());
 
 /** Stores `record`, replacing the one with the same id; false when localStorage is unavailable or full. */
-export function writeAhead(record: WalRecord): boolean {
-  return writeJson(KEY, read().filter((r) => r.id != record.id).concat(record).slice(-MAX));
-}
+export const writeAhead = (record: WalRecord): boolean => writeJson(KEY, read(record.id).concat(record).slice(-MAX));
 
 /** Reads and removes the records last written before `before` (default: all). Pass `now` minus a few update
  * periods so records another open tab is still updating stay where they are. */
 export function takeWriteAhead(before = Infinity): WalRecord[] {
   const all = read();
-  const rest = all.filter((r) => r.t >= before);
-  if (rest.length) writeJson(KEY, rest);
-  else removeKey(KEY);
+  save(all.filter((r) => r.t >= before));
   return all.filter((r) => r.t < before);
 }
 
 /** Removes the record `id` (its page ended normally and recorded what it held itself). */
-export function dropWriteAhead(id: string): void {
-  const rest = read().filter((r) => r.id != id);
-  if (rest.length) writeJson(KEY, rest);
-  else removeKey(KEY);
-}
+export const dropWriteAhead = (id: string): void => void save(read(id));
 
 /** Removes the whole buffer. */
-export function clearWriteAhead(): void {
-  removeKey(KEY);
-}
+export const clearWriteAhead = (): void => removeKey(KEY);

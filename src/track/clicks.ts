@@ -1,5 +1,5 @@
 // Goal clicks: one delegated listener for `data-segmint-goal` elements and the experiences' `click` goal selectors.
-import { guard, listen, type OnError } from "./listen";
+import { attempt, guard, listen, type OnError } from "./listen";
 
 /** A goal click: `data-segmint-goal`'s value, or an experience's selector with that experience's id. */
 export interface ClickGoal {
@@ -16,37 +16,19 @@ export interface ClickOptions {
 }
 
 /** Reports each click on (or inside) a goal element; returns stop. */
-export function watchClicks(options: ClickOptions): () => void {
+export function watchClicks({ goalSelectors, onGoal, onError }: ClickOptions): () => void {
   // Capture phase: a site handler that stops propagation (common on buttons and menus) must not hide the goal.
-  return listen(document, "click", (event) => {
-    const target = event.target;
+  return listen(document, "click", ({ target }) => {
     if (!(target instanceof Element)) return;
-    const link = closest(target, "a[href]");
-    const href = link && absolute(link.getAttribute("href") ?? "");
+    // An invalid selector means "no match", not a SyntaxError.
+    const closest = (selector: string) => attempt(() => target.closest(selector));
+    const link = closest("a[href]");
+    // The link's absolute URL (also for SVG `<a>`, whose `href` is not a string); none when it does not parse.
+    const href = link && attempt(() => new URL(link.getAttribute("href")!, document.baseURI).href);
     // Guarded one by one: a failing handler for one goal must not swallow the others.
-    const report = guard((goal: ClickGoal) => options.onGoal(href ? { ...goal, href } : goal), options.onError);
-    const name = closest(target, "[data-segmint-goal]")?.getAttribute("data-segmint-goal");
+    const report = guard((goal: ClickGoal) => onGoal(href ? { ...goal, href } : goal), onError);
+    const name = closest("[data-segmint-goal]")?.getAttribute("data-segmint-goal");
     if (name) report({ name });
-    for (const { selector, experience } of options.goalSelectors()) {
-      if (closest(target, selector)) report({ name: selector, experience });
-    }
-  }, options.onError, true);
-}
-
-/** element.closest, with an invalid selector meaning "no match" instead of a SyntaxError. */
-function closest(element: Element, selector: string): Element | null {
-  try {
-    return element.closest(selector);
-  } catch {
-    return null;
-  }
-}
-
-/** The link's absolute URL (also for SVG `<a>`, whose `href` is not a string). */
-function absolute(href: string): string | undefined {
-  try {
-    return new URL(href, document.baseURI).href;
-  } catch {
-    return undefined;
-  }
+    for (const { selector, experience } of goalSelectors()) if (closest(selector)) report({ name: selector, experience });
+  }, onError, true);
 }

@@ -1,6 +1,6 @@
 // Active dwell time: seconds the page was visible while the visitor was active within the last idleMs.
 // Counted lazily from timestamps (no per-second tick); a timer only drives the write-ahead checkpoints.
-import { guard, listen, stopAll, type OnError } from "./listen";
+import { guard, listen, type OnError } from "./listen";
 
 export interface DwellOptions {
   /** The clock in epoch ms (the SDK passes its `now`, Date.now by default). */
@@ -21,15 +21,12 @@ export interface Dwell {
   stop(): void;
 }
 
-const ACTIVITY = ["pointermove", "pointerdown", "keydown", "scroll", "touchstart", "wheel"];
-
 /** Starts counting active, visible time now (arriving on the page counts as activity). */
-export function startDwell(options: DwellOptions): Dwell {
-  const { now, idleMs = 30_000 } = options;
-  const visible = () => document.visibilityState === "visible";
+export function startDwell({ now, idleMs = 30_000, checkpointMs = 5000, onCheckpoint, onError }: DwellOptions): Dwell {
+  const visible = () => document.visibilityState == "visible";
   let banked = 0; // ms counted and not yet taken
-  let active = now(); // the last activity
-  let since: number | null = visible() ? active : null; // start of the span being counted
+  let active = 0; // the last activity
+  let since: number | null = null; // start of the span being counted
   let reported = 0;
 
   // Banks the running span up to t; past active + idleMs the visitor is idle and the span ends there.
@@ -39,37 +36,30 @@ export function startDwell(options: DwellOptions): Dwell {
     banked += Math.max(0, end - since);
     since = end < t ? null : t;
   };
-  const seconds = () => {
-    settle(now());
-    return Math.floor(banked / 1000);
-  };
-  const onActivity = () => {
+  const seconds = () => (settle(now()), Math.floor(banked / 1000));
+  // Activity, or the tab shown or hidden: hidden time never counts, coming back to the tab is activity.
+  const onEvent = () => {
     const t = now();
     // pointermove and scroll fire at frame rate: a second's precision is plenty for a 30 s idle rule.
-    if (since !== null && t - active < 1000) return;
+    if (since !== null && visible() && t - active < 1000) return;
     settle(t);
-    active = t;
-    if (since === null && visible()) since = t;
+    since = visible() ? (active = t) : null;
   };
-  const onVisibility = () => {
-    const t = now();
-    settle(t);
-    // Coming back to the tab is activity; hidden time never counts.
-    if (visible()) since = active = t;
-    else since = null;
-  };
-  const checkpoint = guard(() => {
-    const s = seconds();
-    if (s !== reported) options.onCheckpoint((reported = s));
-  }, options.onError);
+  onEvent();
 
-  const timer = setInterval(checkpoint, options.checkpointMs ?? 5000);
-  // Capture on window: scroll does not bubble, and inner scroll containers are where long pages often scroll.
-  const opts = { capture: true, passive: true };
-  const unlisten = stopAll([
-    listen(document, "visibilitychange", onVisibility, options.onError),
-    ...ACTIVITY.map((type) => listen(window, type, onActivity, options.onError, opts)),
-  ]);
+  const timer = setInterval(
+    guard(() => {
+      const s = seconds();
+      if (s != reported) onCheckpoint((reported = s));
+    }, onError),
+    checkpointMs,
+  );
+  // Capture on window: scroll does not bubble, and inner scroll containers are where long pages often scroll;
+  // visibilitychange, fired at the document, passes through window on its way too.
+  const unlisten = listen(window, "visibilitychange pointermove pointerdown keydown scroll touchstart wheel", onEvent, onError, {
+    capture: true,
+    passive: true,
+  });
   return {
     take() {
       const s = seconds();

@@ -3,11 +3,11 @@
 /** Receives what a collector caught instead of letting it reach the page. */
 export type OnError = (err: unknown) => void;
 
-/** Wraps fn so that an exception goes to onError instead of the page. */
-export function guard<A extends unknown[]>(fn: (...args: A) => void, onError?: OnError): (...args: A) => void {
+/** Wraps fn so that an exception goes to onError (and the call returns undefined) instead of reaching the page. */
+export function guard<A extends unknown[], R>(fn: (...args: A) => R, onError?: OnError): (...args: A) => R | undefined {
   return (...args) => {
     try {
-      fn(...args);
+      return fn(...args);
     } catch (err) {
       try {
         onError?.(err);
@@ -18,20 +18,20 @@ export function guard<A extends unknown[]>(fn: (...args: A) => void, onError?: O
   };
 }
 
-/** Adds a guarded listener and returns the function that removes it. */
+/** fn's result, or undefined when it throws (an invalid selector or URL, a blocked API). */
+export const attempt = <R>(fn: () => R): R | undefined => guard(fn)();
+
+/** Adds one guarded listener for each of the space-separated event `types`; returns the function that removes them. */
 export function listen(
   target: EventTarget,
-  type: string,
+  types: string,
   fn: (event: Event) => void,
   onError?: OnError,
   options?: AddEventListenerOptions | boolean,
 ): () => void {
   const handler = guard(fn, onError);
-  target.addEventListener(type, handler, options);
-  return () => target.removeEventListener(type, handler, options);
-}
-
-/** One stop function for several. */
-export function stopAll(stops: Array<() => void>): () => void {
-  return () => stops.forEach((stop) => stop());
+  const each = (method: "addEventListener" | "removeEventListener") =>
+    types.split(" ").forEach((type) => target[method](type, handler, options));
+  each("addEventListener");
+  return () => each("removeEventListener");
 }

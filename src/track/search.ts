@@ -1,22 +1,12 @@
 // Site searches: from the results page's URL (`?q=…`), and from search forms that do not put the query in a URL.
-import { listen, type OnError } from "./listen";
-
-const MAX = 200;
+import { attempt, listen, type OnError } from "./listen";
 
 /** The first non-empty search parameter of url among params (in their order), normalised, or null. */
-export function searchFromUrl(url: string, params: readonly string[]): string | null {
-  let query: URLSearchParams;
-  try {
-    query = new URL(url, "http://localhost").searchParams;
-  } catch {
-    return null;
-  }
-  for (const name of params) {
-    const value = normalize(query.get(name) ?? "");
-    if (value) return value;
-  }
-  return null;
-}
+export const searchFromUrl = (url: string, params: readonly string[]): string | null =>
+  attempt(() => {
+    const query = new URL(url, "http://localhost").searchParams; // throws when url is not a URL
+    return params.map((name) => normalize(query.get(name) ?? "")).find(Boolean);
+  }) || null;
 
 export interface SearchFormOptions {
   /**
@@ -31,27 +21,18 @@ export interface SearchFormOptions {
  * Calls onSearch with the query of each submitted search form: `<form role="search">`, a form inside `<search>` or
  * `[role=search]`, or any form with an `input[type=search]`. Never prevents or changes the submission. Returns stop.
  */
-export function watchSearchForms(onSearch: (query: string) => void, options: SearchFormOptions = {}): () => void {
+export function watchSearchForms(onSearch: (query: string) => void, { params, onError }: SearchFormOptions = {}): () => void {
   // Capture phase: a site handler that stops propagation must not hide the search from us.
-  return listen(document, "submit", (event) => {
-    const form = event.target;
+  return listen(document, "submit", ({ target: form }) => {
     if (!(form instanceof HTMLFormElement)) return;
-    const input = searchInput(form);
-    if (!input) return;
-    if (form.method === "get" && options.params?.includes(input.name)) return;
-    const query = normalize(input.value);
+    // The search input, or the first text input of a search landmark's form.
+    const input =
+      form.querySelector<HTMLInputElement>("input[type=search]") ??
+      (form.closest("[role=search],search") ? form.querySelector<HTMLInputElement>("input[type=text],input:not([type])") : null);
+    const query = input && !(form.method == "get" && params?.includes(input.name)) && normalize(input.value);
     if (query) onSearch(query);
-  }, options.onError, true);
-}
-
-/** The field that holds the query: the search input, or the first text input of a search landmark's form. */
-function searchInput(form: HTMLFormElement): HTMLInputElement | null {
-  const search = form.querySelector<HTMLInputElement>("input[type=search]");
-  if (search || !form.closest("[role=search],search")) return search;
-  return form.querySelector<HTMLInputElement>("input[type=text],input:not([type])");
+  }, onError, true);
 }
 
 /** Trimmed, inner whitespace collapsed, at most 200 characters (never half a surrogate pair). */
-function normalize(raw: string): string {
-  return raw.replace(/\s+/g, " ").trim().slice(0, MAX).replace(/[\ud800-\udbff]$/, "").trim();
-}
+const normalize = (raw: string): string => raw.replace(/\s+/g, " ").trim().slice(0, 200).replace(/[\ud800-\udbff]$/, "").trim();

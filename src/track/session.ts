@@ -42,34 +42,30 @@ export interface SessionInput {
  */
 export function continueSession(
   prev: SessionState | undefined,
-  input: SessionInput,
+  { now, timeoutMinutes, url, referrer, utm, clickId, newId, classify }: SessionInput,
 ): { session: SessionState; isNew: boolean } {
-  if (prev && !expired(prev, input) && !newCampaign(prev, input)) {
-    return { session: { ...prev, lastActivity: Math.max(prev.lastActivity, input.now) }, isNew: false };
-  }
-  const { now, url, referrer, utm, clickId } = input;
+  const isNew =
+    !prev ||
+    // Inactive for the whole timeout. A clock that went backwards (time zone or manual change) is not inactivity.
+    now - prev.lastActivity >= timeoutMinutes * 60_000 ||
+    // This page carries a campaign, and not the session's own: a new ad click, newsletter or partner link.
+    (clickId
+      ? clickId.type != prev.clickId?.type || clickId.value != prev.clickId.value
+      : !!(utm.source || utm.campaign) && (utm.source != prev.utm.source || utm.campaign != prev.utm.campaign));
   const click = clickId && { clickId };
-  const session: SessionState = {
-    id: input.newId(),
-    number: (prev?.number ?? 0) + 1,
-    startedAt: now,
-    lastActivity: now,
-    landing: url,
-    referrer: input.classify({ referrer, pageUrl: url, utm, ...click }),
-    utm,
-    ...click,
+  return {
+    session: isNew
+      ? {
+          id: newId(),
+          number: (prev?.number ?? 0) + 1,
+          startedAt: now,
+          lastActivity: now,
+          landing: url,
+          referrer: classify({ referrer, pageUrl: url, utm, ...click }),
+          utm,
+          ...click,
+        }
+      : { ...prev, lastActivity: Math.max(prev.lastActivity, now) },
+    isNew,
   };
-  return { session, isNew: true };
-}
-
-/** Inactive for the whole timeout. A clock that went backwards (time zone or manual change) is not inactivity. */
-function expired(prev: SessionState, { now, timeoutMinutes }: SessionInput): boolean {
-  return now - prev.lastActivity >= timeoutMinutes * 60_000;
-}
-
-/** This page carries a campaign, and not the session's own: a new ad click, newsletter or partner link. */
-function newCampaign(prev: SessionState, { utm, clickId }: SessionInput): boolean {
-  if (clickId) return clickId.type !== prev.clickId?.type || clickId.value !== prev.clickId.value;
-  if (!utm.source && !utm.campaign) return false;
-  return utm.source !== prev.utm.source || utm.campaign !== prev.utm.campaign;
 }

@@ -242,6 +242,16 @@ describe("never throws", () => {
     expect(evalCondition({ a: 1 }, condition)).toBe(false);
   });
 
+  it("for the worst regex shapes the safety check accepts, on long crafted input", () => {
+    // Cubic backtracking: 2,048 characters took ~4 s; cut to MAX_REGEX_INPUT (256) it is ~10-50 ms. Generous bound.
+    const doc = { u: "a".repeat(10_000) };
+    for (const pattern of [".*a.*b", "^.*a.*a.*b", "\\w+\\w+x"]) {
+      const t0 = performance.now();
+      expect(evalCondition(doc, { u: { $regex: pattern } })).toBe(false);
+      expect(performance.now() - t0).toBeLessThan(1000);
+    }
+  });
+
   it("treats a non-object condition as not matching", () => {
     expect(evalCondition({}, null as unknown as Condition)).toBe(false);
     expect(evalCondition({}, "a" as unknown as Condition)).toBe(false);

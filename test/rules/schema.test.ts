@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import invalidRows from "../cases/rules-invalid.json";
 import validRows from "../cases/rules-valid.json";
 import { compileRules } from "../../src/rules/compile";
-import { conditionIssues, crossReferenceIssues } from "../../src/rules/references";
 import { parseRules, RulesError, rulesJsonSchema, safeParseRules } from "../../src/rules/schema";
 import { isValidSelectorSyntax } from "../../src/rules/selector";
 import type { RulesIssue } from "../../src/rules/types";
@@ -164,23 +163,25 @@ describe("parseRules", () => {
   });
 });
 
-describe("conditionIssues and crossReferenceIssues", () => {
-  it("checks one condition on its own", () => {
-    expect(conditionIssues({ "page.path": { $regex: "^/a" } }, "x", {})).toEqual([]);
-    expect(conditionIssues({ "traits.c": { $inGroup: "g" } }, "x", { g: [] })).toEqual([]);
-    expect(conditionIssues({ "traits.c": { $inGroup: "h" } }, "x", { g: [] })).toEqual([{ path: 'x["traits.c"].$inGroup', message: 'unknown group "h"' }]);
-    expect(conditionIssues("nope", "when")).toEqual([{ path: "when", message: "expected a condition (an object)" }]);
+describe("problems beyond shape", () => {
+  it("the runtime words them tersely, each at its path", () => {
+    const file = { version: 1, groups: { g: [] }, segments: [{ id: "a", when: { "traits.c": { $inGroup: "h" }, segments: "b" } }] };
+    const compiled = compileRules(file, { isValidSelector: domSelector });
+    expect(compiled.ok ? [] : compiled.issues.map(({ path, message }) => ({ path, message }))).toEqual([
+      { path: 'segments[0].when["traits.c"].$inGroup', message: 'unknown group "h"' },
+      { path: "segments[0].when.segments", message: 'unknown segment "b"' },
+    ]);
   });
 
-  it("tolerates a structurally broken file, reporting only what it can read", () => {
-    const issues = crossReferenceIssues(
-      { segments: [5, { id: "a", when: { segments: "b" } }], experiences: "x", profiling: { always: ["z"] } },
-      { isValidSelector: () => true },
+  it("parseRules words them for people, also in a structurally broken file", () => {
+    const issues = issuesOf({ segments: [5, { id: "a", when: { segments: "b" } }], experiences: "x", profiling: { always: ["z"] } });
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        { path: "version", message: expect.stringContaining("is required") },
+        { path: "segments[1].when.segments", message: 'unknown segment "b"' },
+        { path: "profiling.always[0]", message: 'unknown field "z"' },
+      ]),
     );
-    expect(issues).toEqual([
-      { path: "segments[1].when.segments", message: 'unknown segment "b"' },
-      { path: "profiling.always[0]", message: 'unknown field "z"' },
-    ]);
   });
 });
 
