@@ -211,7 +211,6 @@ async function createRuntime(input: RuntimeInput) {
   let decisions: ExperienceDecision[] = [];
   let pageUrl = location.href;
   let referrer = document.referrer;
-  let pageviewId = "";
   let exposed = new Set<string>();
   let goalsMet = new Set<string>();
   let queued = false;
@@ -223,7 +222,8 @@ async function createRuntime(input: RuntimeInput) {
     onAnswers: (traits, fields) => (setTraits(traits), record("profile", { fields })),
     onError,
   });
-  const dwell = startDwell({ now, checkpointMs: CHECKPOINT_MS, onCheckpoint: checkpointDwell, onError });
+  let span = randomId();
+  const dwell = startDwell({ now, checkpointMs: CHECKPOINT_MS, onCheckpoint: (seconds) => checkpointDwell(seconds), onError });
   const tabs = openTabChannel(fromOtherTab);
 
   engine.load(stored.events, stored.archive as Archive | undefined);
@@ -272,7 +272,7 @@ async function createRuntime(input: RuntimeInput) {
     if (isNew && profile.session) profile.visitor = { ...profile.visitor, lastSeen: profile.session.lastActivity };
     if (isNew) save("visitor", profile.visitor);
     profile.session = session;
-    pageviewId = record("pageview", { title: document.title }).id;
+    record("pageview", { title: document.title });
     const search = searchFromUrl(url, rules.tracking.searchParams);
     if (search) record("search", { query: search });
   }
@@ -455,25 +455,32 @@ async function createRuntime(input: RuntimeInput) {
     queueMicrotask(forms.refresh);
   }
 
+  // Dwell is counted in spans (each ends when it is recorded). A span's seconds also go to a synchronous
+  // write-ahead record, dropped only once the event is stored: IndexedDB writes started at pagehide may never
+  // commit, so the next page load recovers a span whose event did not make it.
   function recordDwell(): void {
     const seconds = dwell.take();
-    if (seconds > 0) record("dwell", { seconds, of: pageviewId, tags: context.page.tags });
-    if (persisting()) dropWriteAhead(pageviewId);
+    if (seconds <= 0) return;
+    const done = span;
+    span = randomId();
+    record("dwell", { seconds, span: done, tags: context.page.tags });
+    if (!persisting()) return;
+    checkpointDwell(seconds, done, true);
+    void storage.flush().then(() => dropWriteAhead(done));
   }
 
-  // The running dwell of this page view, kept synchronously so that an abruptly closed page still yields it.
-  function checkpointDwell(seconds: number): void {
+  function checkpointDwell(seconds: number, id = span, final = false): void {
     const { id: sid } = profile.session as SessionState;
-    if (persisting()) writeAhead({ id: pageviewId, t: now(), sid, path: new URL(pageUrl).pathname, seconds, tags: context.page.tags });
+    if (persisting()) writeAhead({ id, t: now(), final, sid, path: new URL(pageUrl).pathname, seconds, tags: context.page.tags });
   }
 
-  // A page closed abruptly never wrote its dwell event, but its last checkpoint survived. Records another open
-  // tab is still updating (written within three checkpoints) are left to that tab.
+  // Spans of pages that ended (final) or were closed abruptly (not updated for three checkpoints) whose dwell
+  // event is not stored are recorded now; a span another open tab is still counting is left to that tab.
   function recoverWriteAhead(events: readonly SegmintEvent[]): void {
     if (!persisting()) return;
     for (const { id, t, sid, path, seconds, tags } of takeWriteAhead(now() - 3 * CHECKPOINT_MS)) {
-      if (events.some((e) => e.type === "dwell" && e.of === id) || typeof seconds !== "number" || seconds <= 0) continue;
-      const event = { id: randomId(), t, type: "dwell", sid: String(sid), path: String(path), seconds, of: id, tags: Array.isArray(tags) ? tags : [] };
+      if (events.some((e) => e.type === "dwell" && e.span === id) || typeof seconds !== "number" || seconds <= 0) continue;
+      const event = { id: randomId(), t, type: "dwell", sid: String(sid), path: String(path), seconds, span: id, tags: Array.isArray(tags) ? tags : [] };
       engine.add(event);
       storage.append(event);
     }

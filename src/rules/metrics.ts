@@ -50,7 +50,6 @@ export const MAX_DISTINCT = 1000;
 
 const DAY_MS = 86_400_000;
 
-type Field = Exclude<keyof Bucket, "count">;
 type Combine<T> = (older: T, newer: T) => T;
 
 /**
@@ -84,21 +83,12 @@ function fold(a: Bucket, b: Bucket): Bucket {
   return a;
 }
 
-/** The field each kind keeps its aggregate in, besides `count`. */
-const FIELD: Record<Exclude<MetricKind, "count">, Field> = {
-  sum: "sum",
-  avg: "sum",
-  min: "min",
-  max: "max",
-  first: "first",
-  last: "last",
-  distinct: "values",
-  daysSince: "lastT",
-};
+/** The bucket field a kind keeps its aggregate in, where that is not the kind's own name. */
+const FIELD: Partial<Record<MetricKind, keyof Bucket>> = { avg: "sum", distinct: "values", daysSince: "lastT" };
 
 /** What one event with `value` at time `t` adds to its kind's field (undefined: the value is unusable for that kind). */
 const ENTRY: Record<MetricKind, (value: Json, t: number) => unknown> = {
-  count: () => 1, // any defined value: a count keeps nothing but `count`
+  count: () => 1,
   daysSince: (_, t) => t,
   // non-numeric values (a string "19.99", a boolean) are ignored rather than coerced
   sum: numeric,
@@ -115,11 +105,15 @@ function numeric(value: Json): number | undefined {
   return Number.isFinite(value) ? (value as number) : undefined;
 }
 
-/** A definition taken apart: its kind, the event type it counts and the prop path of its value (none for count/daysSince). */
+/**
+ * A definition taken apart: its kind, the bucket field it keeps, the event type it counts and the prop path of its
+ * value (none for count/daysSince).
+ */
 interface Parsed {
   kind: MetricKind;
+  field: keyof Bucket;
   type: string;
-  path?: string[];
+  path: string[] | undefined;
 }
 
 let parsedCache: WeakMap<MetricDef, Parsed> | undefined;
@@ -135,8 +129,10 @@ function parse(def: MetricDef): Parsed {
     const kind = (Object.keys(ENTRY) as MetricKind[]).find((k) => def[k] !== undefined) ?? "count";
     const target = def[kind] ?? "";
     // count/daysSince name a whole event type, which may itself contain dots (`video.play`)
-    const [type = "", ...path] = kind === "count" || kind === "daysSince" ? [target] : target.split(".");
-    parsedCache.set(def, (parsed = kind === "count" || kind === "daysSince" ? { kind, type } : { kind, type, path }));
+    const whole = kind === "count" || kind === "daysSince";
+    const [type = "", ...path] = whole ? [target] : target.split(".");
+    parsed = { kind, field: FIELD[kind] ?? (kind as keyof Bucket), type, path: whole ? undefined : path };
+    parsedCache.set(def, parsed);
   }
   return parsed;
 }
@@ -160,13 +156,13 @@ function readPath(event: SegmintEvent, path: readonly string[]): Json | undefine
  * SAME rollup, mutated: this runs for every metric on every event. `day` is the event's local day (`dayNumber`).
  */
 export function addEvent(rollup: Rollup, spec: MetricSpec, event: SegmintEvent, day: number): Rollup {
-  const { kind, type, path } = parse(spec.def);
+  const { kind, field, type, path } = parse(spec.def);
   const value = path ? readPath(event, path) : null;
   const entry = event.type === type && value !== undefined ? ENTRY[kind](value, event.t) : undefined;
   if (entry !== undefined && (!spec.where || spec.where(event))) {
     const bucket = (rollup.buckets[spec.def.withinDays ? day : "all"] ??= { count: 0 });
-    bucket.count++;
-    if (kind !== "count") put(bucket, FIELD[kind], entry);
+    if (field !== "count") bucket.count++;
+    put(bucket, field, entry);
   }
   return rollup;
 }
@@ -192,8 +188,7 @@ export function mergeRollups(a: Rollup, b: Rollup): Rollup {
  */
 export function metricValue(spec: MetricSpec, rollup: Rollup, now: number, today: number): Json {
   const { withinDays } = spec.def;
-  const { kind } = parse(spec.def);
-  const field = kind === "count" ? "count" : FIELD[kind];
+  const { kind, field } = parse(spec.def);
   // exact across days while each bucket holds at most MAX_DISTINCT values
   const distinct = new Set<string>();
   let count = 0;
@@ -207,18 +202,12 @@ export function metricValue(spec: MetricSpec, rollup: Rollup, now: number, today
     if (field === "values") for (const v of (value as string[] | undefined) ?? []) distinct.add(v);
     else if (value !== undefined) acc = acc === undefined ? value : (MERGE[field] as Combine<unknown>)(acc, value);
   }
-  const n = acc as number;
-  const stamped = acc as Stamped | undefined;
-  switch (kind) {
-    case "count": return count;
-    case "sum": return acc === undefined ? 0 : n;
-    case "avg": return count ? n / count : null;
-    case "distinct": return distinct.size;
-    case "first":
-    case "last": return stamped ? stamped.value : null;
-    case "daysSince": return acc === undefined ? null : Math.max(0, Math.floor((now - n) / DAY_MS));
-    default: return acc === undefined ? null : n; // min, max
-  }
+  if (kind === "count") return count;
+  if (kind === "distinct") return distinct.size;
+  if (kind === "avg") return count ? (acc as number) / count : null;
+  if (acc === undefined) return kind === "sum" ? 0 : null;
+  if (kind === "daysSince") return Math.max(0, Math.floor((now - (acc as number)) / DAY_MS));
+  return kind === "first" || kind === "last" ? (acc as Stamped).value : (acc as number); // sum, min, max
 }
 
 /**

@@ -25,12 +25,13 @@ const save = (list: WalRecord[]) => (list[0] ? writeJson(KEY, list) : clearWrite
 /** Stores `record`, replacing the one with the same id; false when localStorage is unavailable or full. */
 export const writeAhead = (record: WalRecord): boolean => writeJson(KEY, read(record.id).concat(record).slice(-MAX));
 
-/** Reads and removes the records last written before `before` (default: all). Pass `now` minus a few update
- * periods so records another open tab is still updating stay where they are. */
+/** Reads and removes the records marked `final` (their page ended) and those last written before `before`
+ * (default: all). Pass `now` minus a few update periods so records another open tab is still updating stay. */
 export function takeWriteAhead(before = Infinity): WalRecord[] {
   const all = read();
-  save(all.filter((r) => r.t >= before));
-  return all.filter((r) => r.t < before);
+  const taken = (r: WalRecord) => r.final === true || r.t < before;
+  save(all.filter((r) => !taken(r)));
+  return all.filter(taken);
 }
 
 /** Removes the record `id` (its page ended normally and recorded what it held itself). */

@@ -133,6 +133,13 @@ describe("write-ahead buffer", () => {
     expect(takeWriteAhead().map((r) => r.id)).toEqual(["live"]);
   });
 
+  it("take(before) takes a record marked final (its page ended) however recent", () => {
+    writeAhead({ id: "ended", t: 9_000, final: true, seconds: 5 });
+    writeAhead({ id: "live", t: 9_000, seconds: 5 });
+    expect(takeWriteAhead(5_000).map((r) => r.id)).toEqual(["ended"]);
+    expect(takeWriteAhead().map((r) => r.id)).toEqual(["live"]);
+  });
+
   it("drop() removes one record; clear() all", () => {
     writeAhead({ id: "p1", t: 1 });
     writeAhead({ id: "p2", t: 1 });
