@@ -42,7 +42,7 @@ export function compileExperiences(rules: Rules) {
       const { id, variants } = def;
       // a preview forces the experience past every check, and picks the variant itself
       const forced = preview?.id === id ? preview : undefined;
-      const [state, reason] = forced ? [, "preview"] : blocked(def, when, pages, context, now, history[id]);
+      const [state, reason] = forced ? [undefined, "preview"] : blocked(def, when, pages, context, now, history[id]);
       if (state) return { id, state, reason, changes: [] };
       const variant = forced
         ? (forced.variant ?? variants?.[0]?.id ?? "treated")
