@@ -2,4 +2,4 @@
 export { createEngine } from "../src/rules/engine";
 export { compileRules } from "../src/rules/compile";
 export { compileCondition } from "../src/rules/condition";
-export { createSegmint } from "../src/sdk";
+export { createSegmint } from "../src/create";

@@ -1,6 +1,6 @@
 // The script tag's boot: reads the tag's data-* attributes, creates the instance once, replays the
 // pre-load command queue, and sets window.segmint.
-import { createSegmint, type Segmint } from "./sdk";
+import { createSegmint } from "./create";
 import type { ConsentState } from "./rules/types";
 
 const CONSENT_STATES: readonly string[] = ["granted", "pending", "denied"];

@@ -5,7 +5,6 @@ import { classifyReferrer, parseClickId, parsePage, parseUtm } from "./rules/ref
 import { templatePaths } from "./rules/template";
 import { compileCondition } from "./rules/condition";
 import { freezeContext } from "./rules/context";
-import { nextFields } from "./rules/profiling";
 import type { ConsentState, Context, ExperienceDef, Json, ProfilingField, Rules, SegmintEvent, Trigger } from "./rules/types";
 import { createStorage, type SegmintStorage } from "./store/storage";
 import { readSnapshot, writeSnapshot, clearSnapshot } from "./store/snapshot";
@@ -21,9 +20,7 @@ import { deviceInfo } from "./track/device";
 import { randomId } from "./track/ids";
 import { createPageSide, setSegmentClasses, wantedOf, type PageSide } from "./act/early";
 import { afterSeconds, atScrollDepth } from "./act/triggers";
-import { openOffer, OFFER_CSS, type OpenOffer } from "./offer/dialog";
-import { watchExitIntent } from "./offer/exit-intent";
-import { enhanceProfileForms } from "./profile/forms";
+import type { Feature, FeatureHooks } from "./features/types";
 import { metaTags } from "./profile/tags";
 import { createEmitter, type Emitter, type Listener, type SegmintEvents } from "./emitter";
 import { createReporter, ErrorCodes, type Report } from "./report";
@@ -87,17 +84,21 @@ const READS = ["context", "explain", "experiences", "nextFields"] as const;
 
 type Runtime = Awaited<ReturnType<typeof createRuntime>>;
 
-/** Creates a segmint instance; synchronous, never throws. Outside a browser (SSR) the instance is inert. */
-export function createSegmint(options: SegmintOptions = {}): Segmint {
+/**
+ * Creates a segmint instance with the given optional features (offers, progressive profiling); synchronous, never
+ * throws. Outside a browser (SSR) the instance is inert. The entries decide which features a build carries.
+ */
+export function createSegmintWith(features: readonly Feature[], options: SegmintOptions = {}): Segmint {
   try {
-    if (typeof document === "object") return browserSegmint(options);
+    if (typeof document === "object") return browserSegmint(options, features);
   } catch (error) {
     console.warn(`[segmint] ${ErrorCodes.internal}:`, error);
   }
   return inertSegmint();
 }
 
-function browserSegmint(options: SegmintOptions): Segmint {
+function browserSegmint(options: SegmintOptions, features: readonly Feature[]): Segmint {
+  const css = features.map((f) => f.css ?? "").join("");
   const now = options.now ?? Date.now;
   const emitter = createEmitter((name, error) => report(ErrorCodes.listenerFailed, `on("${name}") listener threw: ${error}`));
   const report = createReporter((problem) => emitter.emit("error", problem));
@@ -108,16 +109,16 @@ function browserSegmint(options: SegmintOptions): Segmint {
   let destroyed = false;
   const waiting: Array<(r: Runtime) => void> = [];
   if (early) {
-    page.adopt(early.rules, OFFER_CSS);
+    page.adopt(early.rules, css);
     if (snapshot) page.start(early.rules, snapshot, deviceInfo(), now(), previewOf(location.href));
   }
 
   async function start(): Promise<void> {
     const loaded = early ?? (await loadRules(options.rules, report));
     if (!loaded || destroyed) return page.destroy();
-    if (!early) page.adopt(loaded.rules, OFFER_CSS);
+    if (!early) page.adopt(loaded.rules, css);
     const consent = consentOf(options.consent, loaded.rules.tracking.consent);
-    const created = await createRuntime({ loaded, consent, now, emitter, report, storageKind: options.storage, page });
+    const created = await createRuntime({ loaded, consent, now, emitter, report, storageKind: options.storage, page, features });
     if (destroyed) return created.destroy();
     runtime = created;
     for (const call of waiting.splice(0)) call(created);
@@ -180,6 +181,7 @@ interface RuntimeInput {
   report: Report;
   storageKind: "indexeddb" | "memory" | undefined;
   page: PageSide;
+  features: readonly Feature[];
 }
 
 interface Profile {
@@ -202,7 +204,6 @@ async function createRuntime(input: RuntimeInput) {
   const stops: Array<() => void> = [];
   const armed = new Map<string, () => void>();
   const fired = new Set<string>();
-  const offers = new Map<string, OpenOffer>();
   const buffered: SegmintEvent[] = [];
   const outgoing: SegmintEvent[] = [];
   let sessionSavedAt = 0;
@@ -216,12 +217,10 @@ async function createRuntime(input: RuntimeInput) {
   let queued = false;
   const pageGoals = rules.experiences.map((e) => [e.id, (e.goals ?? []).flatMap((g) => ("pageview" in g ? [compileCondition(g.pageview, rules.groups)] : []))] as const);
   const onError = (error: unknown) => report(ErrorCodes.internal, String(error));
-  const forms = enhanceProfileForms(document, {
-    profiling: rules.profiling,
-    traits: () => profile.traits,
-    onAnswers: (traits, fields) => (setTraits(traits), record("profile", { fields })),
-    onError,
-  });
+  const hooks: FeatureHooks[] = input.features.map((feature) =>
+    feature.start({ rules, now, report, emitter, record, traits: () => profile.traits, setTraits, expose, convert, remember }),
+  );
+  const hook = <K extends keyof FeatureHooks>(name: K) => hooks.find((h) => h[name])?.[name];
   let span = randomId();
   const dwell = startDwell({ now, checkpointMs: CHECKPOINT_MS, onCheckpoint: (seconds) => checkpointDwell(seconds), onError });
   const tabs = openTabChannel(fromOtherTab);
@@ -350,7 +349,7 @@ async function createRuntime(input: RuntimeInput) {
   function watchTrigger(trigger: Exclude<Trigger, "load">, onFire: () => void): () => void {
     if ("afterSeconds" in trigger) return afterSeconds(trigger.afterSeconds, onFire);
     if ("scrollDepth" in trigger) return atScrollDepth(window, trigger.scrollDepth, onFire);
-    return watchExitIntent({ ...trigger.exitIntent, now, isBlocked: () => offers.size > 0, onExitIntent: onFire, onError });
+    return hook("exitIntent")?.(trigger.exitIntent, onFire) ?? (() => {});
   }
 
   function disarm(id: string): void {
@@ -363,21 +362,8 @@ async function createRuntime(input: RuntimeInput) {
     disarm(id);
     fired.add(id);
     if (decision(id)?.state === "control") expose(id);
-    else if (definition(id)?.offer) showOffer(id);
+    else if (definition(id)?.offer) hook("showOffer")?.(id);
     else applyDecisions();
-  }
-
-  function showOffer(id: string): void {
-    const offer = definition(id)?.offer;
-    if (!offer || offers.has(id)) return;
-    const note = (action: "show" | "dismiss" | "accept") => (record("offer", { experience: id, action }), emitter.emit("offer", { experience: id, action }));
-    const handle = openOffer(document, id, offer, {
-      onShow: () => (note("show"), expose(id), remember(id, (h) => ({ ...h, shows: [...(h.shows ?? []), now()].slice(-50) }))),
-      onDismiss: () => (offers.delete(id), note("dismiss"), remember(id, (h) => ({ ...h, dismissedAt: now() }))),
-      onAccept: () => (offers.delete(id), note("accept"), convert(id, "offer")),
-      onError: (error) => report(ErrorCodes.offerFailed, `offer ${id}: ${error}`),
-    });
-    if (handle) offers.set(id, handle);
   }
 
   // What the visitor did with an experience (caps, attribution), merged into the stored document so that
@@ -441,7 +427,6 @@ async function createRuntime(input: RuntimeInput) {
       watchClicks({ goalSelectors: clickGoals, onGoal: (goal) => clickGoal(goal.name, goal.href, goal.experience), onError }),
       listen(window, "pagehide", flush),
       listen(document, "visibilitychange", () => document.visibilityState === "hidden" && flush()),
-      listen(document, "DOMContentLoaded", forms.refresh),
     );
   }
 
@@ -452,7 +437,7 @@ async function createRuntime(input: RuntimeInput) {
     fired.clear();
     startPage(url, restored);
     schedule();
-    queueMicrotask(forms.refresh);
+    for (const h of hooks) h.navigated?.();
   }
 
   // Dwell is counted in spans (each ends when it is recorded). A span's seconds also go to a synchronous
@@ -549,9 +534,9 @@ async function createRuntime(input: RuntimeInput) {
     showOffer(id: string): void {
       if (!definition(id)?.offer) return report(ErrorCodes.badCall, `showOffer("${id}"): no offer has that id`);
       if (decision(id)?.state === "control") expose(id);
-      else showOffer(id);
+      else hook("showOffer")?.(id);
     },
-    nextFields: (n: number) => nextFields(rules.profiling, profile.traits, n),
+    nextFields: (n: number) => hook("nextFields")?.(n) ?? [],
     segments: () => segments.slice(),
     context: () => freezeContext(context),
     explain: (id: string) => engine.explain(id, context, profile.sticky, now()),
@@ -580,10 +565,9 @@ async function createRuntime(input: RuntimeInput) {
       recordDwell();
       void storage.flush();
       for (const stop of [...stops.splice(0), ...armed.values()]) stop();
-      for (const offer of offers.values()) offer.close();
+      for (const h of hooks) h.destroy?.();
       dwell.stop();
       tabs.close();
-      forms.stop();
       page.destroy();
       setSegmentClasses(document, segments, []);
     },

@@ -1,7 +1,8 @@
 // createSegmint end to end in jsdom + fake-indexeddb: what a site sees through the public API.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { IDBFactory } from "fake-indexeddb";
-import { createSegmint, type Segmint } from "../src/sdk";
+import { createSegmint } from "../src/create";
+import type { Segmint } from "../src/sdk";
 
 const rules = {
   version: 1,
