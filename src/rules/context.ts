@@ -19,57 +19,43 @@ export interface VisitorRecord {
 }
 
 /**
- * The visitor's local time at `now`: hour 0-23, weekday 0-6 (0 = Sunday), month 1-12, date "YYYY-MM-DD", given the
- * offset as `Date#getTimezoneOffset` reports it (minutes, positive west of UTC).
+ * The visitor's local time at `now`: hour 0-23, weekday 0-6 (0 = Sunday), month 1-12, date "YYYY-MM-DD" (years
+ * 0-9999), given the offset as `Date#getTimezoneOffset` reports it (minutes, positive west of UTC).
  */
 export function timeInfo(now: number, timezoneOffsetMinutes: number): TimeInfo {
   // Shifting the instant by the offset and reading UTC fields gives local fields without the host's own timezone.
   const local = new Date(now - timezoneOffsetMinutes * 60_000);
-  const year = local.getUTCFullYear();
-  const month = local.getUTCMonth() + 1;
-  const pad = (n: number, width = 2) => String(n).padStart(width, "0");
   return {
     hour: local.getUTCHours(),
     weekday: local.getUTCDay(),
-    month,
-    // years before 0 (and an invalid time's NaN) are written as they are
-    date: `${year >= 0 ? pad(year, 4) : year}-${pad(month)}-${pad(local.getUTCDate())}`,
+    month: local.getUTCMonth() + 1,
+    // toJSON, unlike toISOString, does not throw for an invalid time: its date reads "null"
+    date: String(local.toJSON()).slice(0, 10),
   };
 }
 
-/** Whole days from `from` to `now` (24-hour periods, rounded down, never negative). */
-function wholeDays(from: number, now: number): number {
-  return Math.max(0, Math.floor((now - from) / DAY_MS));
-}
-
 /**
- * The `visitor` part of the context at `now`: the stored record plus whole days since first and last seen, and
- * `returning` (more than one session). Pass `lastSeen` as it was before the current session, so that
- * `daysSinceLastSeen` says how long the visitor was away.
+ * The `visitor` part of the context at `now`: the stored record plus whole days (24-hour periods, rounded down, never
+ * negative) since first and last seen, and `returning` (more than one session). Pass `lastSeen` as it was before the
+ * current session, so that `daysSinceLastSeen` says how long the visitor was away.
  */
 export function visitorInfo(visitor: VisitorRecord, now: number): VisitorInfo {
+  const days = (from: number) => Math.max(0, Math.floor((now - from) / DAY_MS));
   return {
-    id: visitor.id,
-    firstSeen: visitor.firstSeen,
-    lastSeen: visitor.lastSeen,
-    daysSinceFirstSeen: wholeDays(visitor.firstSeen, now),
-    daysSinceLastSeen: wholeDays(visitor.lastSeen, now),
-    sessions: visitor.sessions,
-    pageviews: visitor.pageviews,
-    seconds: visitor.seconds,
+    ...visitor,
+    daysSinceFirstSeen: days(visitor.firstSeen),
+    daysSinceLastSeen: days(visitor.lastSeen),
     returning: visitor.sessions > 1,
   };
 }
 
 /** A deep, frozen copy of JSON-like data. Keys are defined, not assigned, so an own `__proto__` key stays a key. */
-function frozenCopy(value: unknown, depth: number): unknown {
+function frozenCopy(value: unknown, depth = 0): unknown {
   const copy = (item: unknown) => frozenCopy(item, depth + 1);
-  if (value === null || typeof value !== "object") return value;
-  if (depth > MAX_DEPTH) return null;
-  return Object.freeze(Array.isArray(value) ? value.map(copy) : Object.fromEntries(Object.entries(value).map(([key, item]) => [key, copy(item)])));
+  return value === null || typeof value != "object" ? value
+    : depth > MAX_DEPTH ? null
+    : Object.freeze(Array.isArray(value) ? value.map(copy) : Object.fromEntries(Object.entries(value).map(([key, item]) => [key, copy(item)])));
 }
 
 /** A read-only copy of a context for `context()`: deep-copied, so later evaluations never show through, and frozen. */
-export function freezeContext(ctx: Context): Context {
-  return frozenCopy(ctx, 0) as Context;
-}
+export const freezeContext = (ctx: Context): Context => frozenCopy(ctx) as Context;

@@ -30,7 +30,7 @@ export interface Bucket {
   max?: number;
   first?: Stamped;
   last?: Stamped;
-  /** Distinct values, stringified (strings as they are, others as JSON), at most MAX_DISTINCT per bucket. */
+  /** Distinct values, stringified (strings as they are, others as JSON), at most MAX_DISTINCT. */
   values?: string[];
   /** Time of the latest matching event, for `daysSince`. */
   lastT?: number;
@@ -45,71 +45,61 @@ export interface Rollup {
   buckets: Record<string, Bucket>;
 }
 
-/** A bucket keeps at most this many distinct values; past it `distinct` undercounts (new values are not recorded). */
+/** A bucket, and a window of buckets, keeps at most this many distinct values; past it `distinct` undercounts. */
 export const MAX_DISTINCT = 1000;
 
 const DAY_MS = 86_400_000;
 
-type Combine<T> = (older: T, newer: T) => T;
+type Field = keyof Bucket;
+
+/** The bucket field a kind keeps its aggregate in, where that is not the kind's own name. */
+const ALIAS: Partial<Record<MetricKind, Field>> = { avg: "sum", distinct: "values", daysSince: "lastT" };
+
+// non-numeric values (a string "19.99", a boolean) are ignored rather than coerced
+const numeric = (value: Json) => (Number.isFinite(value) ? (value as number) : undefined);
+const stamp = (value: Json, t: number): Stamped => ({ value, t });
+const add = (a: number, b: number) => a + b;
 
 /**
- * How each bucket field combines the aggregates of older and newer events. Never mutates either side: merged
- * rollups share arrays and stamped values.
+ * Per bucket field: what one event with `value` at time `t` adds (undefined: the value is unusable), and how the
+ * aggregates of older and newer events combine. Combining never mutates either side: merged rollups share arrays and
+ * stamped values.
  */
-const MERGE: { [F in keyof Bucket]-?: Combine<NonNullable<Bucket[F]>> } = {
-  count: (a, b) => a + b,
-  sum: (a, b) => a + b,
-  min: Math.min,
-  max: Math.max,
-  lastT: Math.max,
+const FIELDS: { [F in Field]-?: [entry: (value: Json, t: number) => Bucket[F], merge: (older: NonNullable<Bucket[F]>, newer: NonNullable<Bucket[F]>) => NonNullable<Bucket[F]>] } = {
+  count: [() => 1, add],
+  sum: [numeric, add],
+  min: [numeric, Math.min],
+  max: [numeric, Math.max],
+  lastT: [(_, t) => t, Math.max],
   // ties in time: the first recorded stays first, the last recorded becomes last
-  first: (a, b) => (b.t < a.t ? b : a),
-  last: (a, b) => (b.t < a.t ? a : b),
-  // on the hot path b is one value, usually seen before: then nothing is allocated
-  values: (a, b) => (b.every((v) => a.includes(v)) ? a : a.concat(b.filter((v) => !a.includes(v))).slice(0, MAX_DISTINCT)),
+  first: [stamp, (a, b) => (b.t < a.t ? b : a)],
+  last: [stamp, (a, b) => (b.t < a.t ? a : b)],
+  // compared on their first 200 characters; a Set keeps merging a window's days linear
+  values: [
+    (value) => [(typeof value == "string" ? value : JSON.stringify(value)).slice(0, 200)],
+    (a, b) => {
+      const all = new Set(a.concat(b));
+      return all.size > a.length ? [...all].slice(0, MAX_DISTINCT) : a;
+    },
+  ],
 };
 
 /** Combines `value` into one field of `bucket` (changing the bucket only). */
-function put(bucket: Bucket, field: keyof Bucket, value: unknown): void {
+function put(bucket: Bucket, field: Field, value: unknown): void {
   const b = bucket as unknown as Record<string, unknown>;
-  b[field] = field in b ? (MERGE[field] as Combine<unknown>)(b[field], value) : value;
+  b[field] = field in b ? (FIELDS[field][1] as (a: unknown, b: unknown) => unknown)(b[field], value) : value;
 }
 
 /** Folds bucket `b` (newer events) into bucket `a` (older events), changing `a` only. */
 function fold(a: Bucket, b: Bucket): Bucket {
-  for (const key in b) put(a, key as keyof Bucket, b[key as keyof Bucket]);
+  for (const field in b) put(a, field as Field, b[field as Field]);
   return a;
 }
 
-/** The bucket field a kind keeps its aggregate in, where that is not the kind's own name. */
-const FIELD: Partial<Record<MetricKind, keyof Bucket>> = { avg: "sum", distinct: "values", daysSince: "lastT" };
-
-/** What one event with `value` at time `t` adds to its kind's field (undefined: the value is unusable for that kind). */
-const ENTRY: Record<MetricKind, (value: Json, t: number) => unknown> = {
-  count: () => 1,
-  daysSince: (_, t) => t,
-  // non-numeric values (a string "19.99", a boolean) are ignored rather than coerced
-  sum: numeric,
-  avg: numeric,
-  min: numeric,
-  max: numeric,
-  first: (value, t) => ({ value, t }),
-  last: (value, t) => ({ value, t }),
-  // compared on their first 200 characters
-  distinct: (value) => [(typeof value === "string" ? value : JSON.stringify(value)).slice(0, 200)],
-};
-
-function numeric(value: Json): number | undefined {
-  return Number.isFinite(value) ? (value as number) : undefined;
-}
-
-/**
- * A definition taken apart: its kind, the bucket field it keeps, the event type it counts and the prop path of its
- * value (none for count/daysSince).
- */
+/** A definition taken apart: the field it keeps, the event type it counts, the prop path of its value (none for count/daysSince). */
 interface Parsed {
   kind: MetricKind;
-  field: keyof Bucket;
+  field: Field;
   type: string;
   path: string[] | undefined;
 }
@@ -121,16 +111,17 @@ let parsedCache: WeakMap<MetricDef, Parsed> | undefined;
  * definition object (addEvent is on the hot path).
  */
 function parse(def: MetricDef): Parsed {
-  parsedCache ??= new WeakMap();
-  let parsed = parsedCache.get(def);
+  const cache = (parsedCache ||= new WeakMap());
+  let parsed = cache.get(def);
   if (!parsed) {
-    const kind = (Object.keys(ENTRY) as MetricKind[]).find((k) => def[k] !== undefined) ?? "count";
+    // the schema allows exactly one kind key beside `where` and `withinDays`
+    const kind = (Object.keys(def) as MetricKind[]).find((k) => k in FIELDS || k in ALIAS) ?? "count";
     const target = def[kind] ?? "";
     // count/daysSince name a whole event type, which may itself contain dots (`video.play`)
-    const whole = kind === "count" || kind === "daysSince";
+    const whole = kind == "count" || kind == "daysSince";
     const [type = "", ...path] = whole ? [target] : target.split(".");
-    parsed = { kind, field: FIELD[kind] ?? (kind as keyof Bucket), type, path: whole ? undefined : path };
-    parsedCache.set(def, parsed);
+    parsed = { kind, field: ALIAS[kind] ?? (kind as Field), type, path: whole ? undefined : path };
+    cache.set(def, parsed);
   }
   return parsed;
 }
@@ -140,27 +131,20 @@ export function emptyRollup(): Rollup {
   return { buckets: {} };
 }
 
-/** The value at a non-empty own-property path of the event, or undefined. */
-function readPath(event: SegmintEvent, path: readonly string[]): Json | undefined {
-  let cur: unknown = path.length ? event : undefined;
-  for (const key of path) {
-    if (cur === null || typeof cur !== "object" || !Object.prototype.hasOwnProperty.call(cur, key)) return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur as Json | undefined;
-}
-
 /**
  * Adds one event to a metric's rollup when it matches (same type, `where` passes, a usable value) and returns the
  * SAME rollup, mutated: this runs for every metric on every event. `day` is the event's local day (`dayNumber`).
  */
 export function addEvent(rollup: Rollup, spec: MetricSpec, event: SegmintEvent, day: number): Rollup {
-  const { kind, field, type, path } = parse(spec.def);
-  const value = path ? readPath(event, path) : null;
-  const entry = event.type === type && value !== undefined ? ENTRY[kind](value, event.t) : undefined;
+  const { field, type, path } = parse(spec.def);
+  // a value at a non-empty path of own properties
+  const value = path
+    ? path.reduce<unknown>((cur, key) => (cur instanceof Object && Object.prototype.hasOwnProperty.call(cur, key) ? (cur as Record<string, unknown>)[key] : undefined), path[0] && event)
+    : null;
+  const entry = event.type == type && value !== undefined ? FIELDS[field][0](value as Json, event.t) : undefined;
   if (entry !== undefined && (!spec.where || spec.where(event))) {
-    const bucket = (rollup.buckets[spec.def.withinDays ? day : "all"] ??= { count: 0 });
-    if (field !== "count") bucket.count++;
+    const bucket = (rollup.buckets[spec.def.withinDays ? day : "all"] ||= { count: 0 });
+    if (field != "count") bucket.count++;
     put(bucket, field, entry);
   }
   return rollup;
@@ -172,7 +156,7 @@ export function addEvent(rollup: Rollup, spec: MetricSpec, event: SegmintEvent, 
  */
 export function mergeRollups(a: Rollup, b: Rollup): Rollup {
   const out = emptyRollup();
-  for (const { buckets } of [a, b]) for (const key in buckets) fold((out.buckets[key] ??= { count: 0 }), buckets[key] as Bucket);
+  for (const { buckets } of [a, b]) for (const key in buckets) fold((out.buckets[key] ||= { count: 0 }), buckets[key] as Bucket);
   return out;
 }
 
@@ -188,26 +172,15 @@ export function mergeRollups(a: Rollup, b: Rollup): Rollup {
 export function metricValue(spec: MetricSpec, rollup: Rollup, now: number, today: number): Json {
   const { withinDays } = spec.def;
   const { kind, field } = parse(spec.def);
-  const merge = MERGE[field] as Combine<unknown>;
-  // exact across days while each bucket holds at most MAX_DISTINCT values
-  const distinct = new Set<string>();
-  let count = 0;
-  let acc: unknown;
-  for (const key of Object.keys(rollup.buckets)) {
-    // "all" is never inside a window: Number("all") is NaN
-    if (withinDays && !(Number(key) > today - withinDays)) continue;
-    const bucket = rollup.buckets[key] as Bucket;
-    const value = bucket[field];
-    count += bucket.count;
-    if (field === "values") for (const v of (value as string[] | undefined) ?? []) distinct.add(v);
-    else if (value !== undefined) acc = acc === undefined ? value : merge(acc, value);
-  }
-  if (kind === "count") return count;
-  if (kind === "distinct") return distinct.size;
-  if (kind === "avg") return count ? (acc as number) / count : null;
-  if (acc === undefined) return kind === "sum" ? 0 : null;
-  if (kind === "daysSince") return Math.max(0, Math.floor((now - (acc as number)) / DAY_MS));
-  return kind === "first" || kind === "last" ? (acc as Stamped).value : (acc as number); // sum, min, max
+  const total: Bucket = { count: 0 };
+  // "all" is never inside a window: Number("all") is NaN
+  for (const key in rollup.buckets) if (!withinDays || Number(key) > today - withinDays) fold(total, rollup.buckets[key] as Bucket);
+  const { count, [field]: acc } = total;
+  if (kind == "distinct") return (acc as string[] | undefined)?.length ?? 0;
+  if (kind == "avg") return count ? (acc as number) / count : null;
+  if (acc === undefined) return kind == "sum" ? 0 : null;
+  if (kind == "daysSince") return Math.max(0, Math.floor((now - (acc as number)) / DAY_MS));
+  return typeof acc == "object" ? (acc as Stamped).value : acc; // count, sum, min, max, first, last
 }
 
 /**

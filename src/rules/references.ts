@@ -1,16 +1,14 @@
-// The checks of a rules file beyond shape: conditions (operators, regexes, groups), references to segments and
-// fields, selectors, URLs and attributes, `__proto__` keys and nesting depth. The walker in compile.ts calls them
-// while it checks the shape, and both validators read what they find: `compileRules` prints each finding tersely
-// (the script tag carries these bytes), `parseRules` rewords it for people by its `code` (schema.ts).
+// The checks of a rules file beyond shape: conditions (operators, regexes, groups, segment references), URLs and
+// attributes, `__proto__` keys and nesting depth. The walker in compile.ts calls them while it checks the shape, and
+// both validators read what they find: `compileRules` reports each finding by its bare code (the script tag carries
+// these bytes), `parseRules` rewords it for people by its `code` and `word` (schema.ts).
 import type { RulesIssue } from "./types";
 import { OPERATORS } from "./operators";
 import { unsafeRegexReason } from "./regex";
 
-type Dict = Record<string, unknown>;
-
 /** A problem in a rules file; with a `code`, one beyond shape, which `parseRules` rewords by it (and `word`). */
 export interface Finding extends RulesIssue {
-  code?: string;
+  code?: string | undefined;
   word?: unknown;
 }
 
@@ -39,53 +37,56 @@ export const NAME_PATTERN = /^(?!(?:__proto__|constructor|prototype)$)[A-Za-z_]\
 export const KEY_PATTERN = /^(?!(?:__proto__|constructor|prototype)$)\w[\w-]*$/;
 /** The `"type.property"` source of a sum, avg, min, max, distinct, first or last metric. */
 export const PROPERTY_PATH = /^[^.]+(?:\.[^.]+)+$/;
+/**
+ * `YYYY-MM-DD`, optionally with a time (seconds and their fraction optional) and an offset, each field in its range.
+ * The calendar is not checked: a day the month does not have (`2026-02-30`) is one a browser may roll over into the
+ * next month or read as no date at all (then `start` does not hold the experience back, and `end` never comes).
+ */
+export const ISO_DATE =
+  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?)?$/;
+/**
+ * An attribute name a change may set, in any case: a valid one (anything else would make setAttribute throw), but
+ * not an event handler, `style` or `srcdoc`, which run or restyle anything.
+ */
+export const ALLOWED_ATTRIBUTE = /^(?!on|style$|srcdoc$)[a-z_:][\w:.-]*$/i;
+/** Attributes whose value is a URL a browser may follow, submit to or load a document from, in any case. */
+export const URL_ATTRIBUTE = /^(?:href|src|action|formaction|xlink:href|data)$/i;
 
-/** The metric kinds, each the key that names the metric's source. */
+/** The metric kinds, each the key that names the metric's source (compile.ts has its table of them, by MetricKind). */
 export const METRIC_KINDS = ["count", "sum", "avg", "min", "max", "distinct", "first", "last", "daysSince"] as const;
 
-// `YYYY-MM-DD`, optionally with a time (minutes, seconds and fractions optional) and an offset.
-const ISO_DATE = /^(\d{4})-(0[1-9]|1[0-2])-(\d\d)(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?)?$/;
-// Attributes whose value is a URL a browser may follow, submit to or load a document from.
-const URL_ATTRIBUTE = /^(?:href|src|action|formaction|xlink:href|data)$/;
-/** A valid attribute name (lowercased): anything else would make setAttribute throw. */
-export const ATTRIBUTE_NAME = /^[a-z_:][\w:.-]*$/;
-// Event handlers, inline styles and srcdoc run or restyle anything.
-const REFUSED_ATTRIBUTE = /^(?:on|style$|srcdoc$)/;
-// Operators whose argument is not a segment id, in a `segments` test.
-const NOT_SEGMENT_ARGUMENT = /^\$(?:regexi?|size|type|exists|v[a-z]+|inGroup|notInGroup)$/;
+/**
+ * Where a condition walk is: in a value (or in a condition on an event), in a condition on the context, or in a
+ * `segments` test of one, where strings are segment ids.
+ */
+export type Scope = typeof VALUE | typeof CONTEXT | typeof SEGMENTS;
+export const VALUE = 0;
+export const CONTEXT = 1;
+export const SEGMENTS = 2;
 
-export function isObj(value: unknown): value is Dict {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+/** A plain object: not null, not a list. */
+export const isObj = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** `base.key`, `base["odd key"]` when the key is not an identifier, or `base[index]`; the root is "". */
-export function join(base: string, key: string | number): string {
-  if (typeof key === "number") return `${base}[${key}]`;
-  return /^[a-z_$][\w$]*$/i.test(key) ? (base ? `${base}.${key}` : key) : `${base}[${JSON.stringify(key)}]`;
-}
+export const join = (base: string, key: string | number): string =>
+  typeof key === "number"
+    ? `${base}[${key}]`
+    : /^[a-z_$][\w$]*$/i.test(key)
+      ? (base ? `${base}.${key}` : key)
+      : `${base}[${JSON.stringify(key)}]`;
 
 /** An issue at `path` (the root, written `$`, when empty). */
-export function issue(path: string, message: string): RulesIssue {
-  return { path: path || "$", message };
-}
+export const issue = (path: string, message: string): RulesIssue => ({ path: path || "$", message });
 
-/** Records a problem beyond shape; its terse message (the runtime's) is the code and the word. */
-export function found(w: Walk, path: string, code: string, word?: unknown): void {
-  w.issues.push({ ...issue(path, word === undefined ? code : `${code} ${JSON.stringify(word)}`), code, word });
-}
-
-/** Calls `visit` for each entry of an object or list, with the entry's path. */
-function eachEntry(value: object, path: string, visit: (key: string, item: unknown, at: string) => void): void {
-  for (const [key, item] of Object.entries(value)) visit(key, item, join(path, Array.isArray(value) ? +key : key));
-}
-
-// ---- single values ------------------------------------------------------------------------------------------
-
-/** Whether `s` is a calendar date `YYYY-MM-DD` or an ISO date-time (`2026-12-01T09:00`, `…Z`, `…+02:00`). */
-export function isIsoDate(s: string): boolean {
-  const m = ISO_DATE.exec(s);
-  // Date.UTC rolls an impossible day (02-30) over into the next month.
-  return !!m && new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!)).getUTCDate() === +m[3]!;
+/**
+ * Records a problem at `path`: without a `code`, a shape issue (the zod schema reports it too, so `parseRules` skips
+ * it); with one, a problem beyond shape, whose runtime message is that bare code and whose `word` `parseRules` quotes.
+ * Returns undefined, what an invalid value becomes.
+ */
+export function found(w: Walk, path: string, code?: string, word?: unknown): undefined {
+  w.issues.push({ path: path || "$", message: code ?? "invalid", code, word });
+  return undefined;
 }
 
 /**
@@ -93,57 +94,35 @@ export function isIsoDate(s: string): boolean {
  * control characters before the first `:`, `/`, `?` or `#` are refused too: browsers ignore tabs and newlines inside a
  * scheme (`java\tscript:`), and markup may decode `&colon;` on the way.
  */
-export function unsafeUrlReason(url: string): string | null {
-  const [, head, colon] = /^([^:/?#]*)(:?)/.exec(url)!;
-  return /[&\s\x00-\x1f\x7f]/.test(head!) || (colon && !/^(?:https?|mailto|tel)$/i.test(head!))
-    ? "unsafe URL"
-    : null;
-}
-
-/** Records what is refused in a change's `attributes`: names (event handlers, style, srcdoc, invalid) and URLs. */
-export function checkAttributes(attributes: Dict, path: string, w: Walk): void {
-  eachEntry(attributes, path, (name, value, at) => {
-    const lower = name.toLowerCase();
-    if (!ATTRIBUTE_NAME.test(lower) || REFUSED_ATTRIBUTE.test(lower)) found(w, at, "not allowed", name);
-    else if (URL_ATTRIBUTE.test(lower) && typeof value === "string" && unsafeUrlReason(value)) found(w, at, "unsafe URL", value);
-  });
-}
-
-// ---- conditions ---------------------------------------------------------------------------------------------
+export const unsafeUrlReason = (url: string): string | null =>
+  /^(?:(?:https?|mailto|tel):|[^&\s\x00-\x1f\x7f:/?#]*(?:[/?#]|$))/i.test(url) ? null : "unsafe URL";
 
 /**
- * Records problems in a condition, or in any value inside one: unknown operators, `$and`/`$or`/`$nor` that are not
- * lists, unsafe regexes, unknown groups, `__proto__` keys (JSON.parse makes them own keys, and copying one would replace
- * a prototype), nesting past MAX_DEPTH (a cyclic object must not overflow the stack); in a condition on the context
- * (`refs`), segment ids in a `segments` test that are not earlier segments. Where an operator stands is not checked:
- * a misplaced one makes its test false.
+ * Records problems in a condition, or in any value inside one: unknown operators, unsafe regexes, unknown groups,
+ * `__proto__` keys (JSON.parse makes them own keys, and copying one would replace a prototype), nesting past MAX_DEPTH
+ * (a cyclic object must not overflow the stack); in a `segments` test of a condition on the context, every string
+ * that is not an earlier segment's id, wherever it stands (only regex and group arguments are not ids). Where an
+ * operator stands and what its argument is are not checked: a misplaced operator or a wrong argument makes its test
+ * false (`$and` with an object, say).
  */
-export function checkCondition(c: unknown, path: string, w: Walk, refs = false, depth = 0): void {
+export function checkCondition(c: unknown, path: string, w: Walk, scope: Scope, depth = 0): void {
+  if (scope === SEGMENTS && typeof c === "string" && !w.segments.includes(c)) found(w, path, "unknown segment", c);
   if (typeof c !== "object" || c === null) return;
   if (depth > MAX_DEPTH) return found(w, path, "nested too deeply");
-  eachEntry(c, path, (key, arg, at) => {
+  for (const [key, arg] of Object.entries(c)) {
+    const at = join(path, Array.isArray(c) ? +key : key);
     if (key === "__proto__") found(w, at, "not allowed", key);
     else if (key[0] === "$" && !OPERATORS.includes(key)) found(w, at, "unknown operator", key);
-    else if (/^\$(?:and|or|nor)$/.test(key) && !Array.isArray(arg)) found(w, at, "expected a list");
     else if (key.startsWith("$regex")) {
       const reason = typeof arg === "string" && unsafeRegexReason(arg); // a regex that is not a string matches nothing
       if (reason) found(w, at, reason);
     } else if (/^\$(?:in|notIn)Group$/.test(key)) {
       if (!w.groups.includes(arg as string)) found(w, at, "unknown group", arg);
     } else {
-      if (refs && key === "segments") checkSegmentNames(arg, at, w);
-      // Where a condition's own operators ($and, $or, $nor, $not) lead, conditions on the same document follow; a
-      // path leads to values, or to conditions on a list's elements ($elemMatch), not on the context.
-      checkCondition(arg, at, w, refs && (Array.isArray(c) || key[0] === "$"), depth + 1);
+      // Where a condition's own operators ($and, $or, $nor, $not) lead, conditions on the same document follow; the
+      // path `segments` leads to a test of segment ids, any other to values (or to conditions on a list's elements).
+      const same = Array.isArray(c) || key[0] === "$";
+      checkCondition(arg, at, w, scope !== CONTEXT || same ? scope : key === "segments" ? SEGMENTS : VALUE, depth + 1);
     }
-  });
-}
-
-/** Records segment ids in a `segments` test that are not earlier segments: every string, except operator arguments. */
-function checkSegmentNames(value: unknown, path: string, w: Walk, depth = 0): void {
-  if (typeof value === "string") {
-    if (!w.segments.includes(value)) found(w, path, "unknown segment", value);
-  } else if (typeof value === "object" && value !== null && depth < MAX_DEPTH) {
-    eachEntry(value, path, (key, item, at) => NOT_SEGMENT_ARGUMENT.test(key) || checkSegmentNames(item, at, w, depth + 1));
   }
 }

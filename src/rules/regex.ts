@@ -17,50 +17,30 @@ export const MAX_REGEX_INPUT = 256;
 /** Longer patterns are refused: nobody reviews a 500-character regex, and analysis stays cheap. */
 const MAX_PATTERN_LENGTH = 500;
 
-/** Entries a cache keeps at most; a rules file needs far fewer, so eviction only happens under abuse. */
+/** Patterns the cache keeps at most; a rules file needs far fewer, so it only starts over under abuse. */
 const MAX_CACHED = 256;
-
-/** `map.get(key)`, else `make(key)`, remembered; the oldest entry goes once MAX_CACHED are kept. */
-export function remember<V>(map: Map<string, V>, key: string, make: (key: string) => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = make(key);
-    if (map.size >= MAX_CACHED) map.delete(map.keys().next().value!);
-    map.set(key, value);
-  }
-  return value;
-}
 
 // ---- the shape check --------------------------------------------------------------------------------------------
 // Character sets are kept as regex source ("a|\\d|[x-z]", the atoms a branch can start with) and compared by asking
 // the regex engine itself, so classes, escapes and case folding need no model of their own.
 
-/** Whether two sets can match the same character (in either case, as the same pattern runs as $regex and $regexi). */
-function overlap(a: string, b: string): boolean {
-  // Beyond ASCII, only whether both could reach there at all: `.`, `[^…]`, `\S`, `\u…`, a literal.
-  const wide = (set: string) => /\\[DSWsuxpP]|\[\^|(?:^|\|)\.|[^\0-\x7f]/.test(set);
-  if (wide(a) && wide(b)) return true;
-  const [x, y] = [a, b].map((set) => new RegExp(`^(?:${set})$`, "is"));
-  for (let code = 0; code < 128; code++) {
-    const c = String.fromCharCode(code);
-    if (x!.test(c) && y!.test(c)) return true;
-  }
-  return false;
-}
+/** Whether a set may match beyond ASCII: `.`, `[^…]`, `\S`, `\u…`, a literal. */
+const wide = (set: string): boolean => /\\[DSWsuxpP]|\[\^|(?:^|\|)\.|[^\0-\x7f]/.test(set);
 
-/** What a group (or an atom) means to the one around it. */
-interface Unit {
-  /** The characters it can start with; "" when it matches none (an assertion, a lookaround). */
-  first: string;
-  min: number;
-  max: number;
-  /** Somewhere inside, an atom repeats a variable number of times. */
-  repeats: boolean;
-  /** Somewhere inside, an alternation has branches that can start alike (or be empty). */
-  ambiguous: boolean;
-}
+/**
+ * Whether two sets can match the same character (in either case, as the same pattern runs as $regex and $regexi).
+ * Beyond ASCII, only whether both could reach there at all. A set is an alternation of one-character atoms, so within
+ * ASCII both match at some position of the ASCII table when they share a character.
+ */
+const overlap = (a: string, b: string): boolean =>
+  (wide(a) && wide(b)) || new RegExp(`(?=${a})(?:${b})`, "is").test(String.fromCharCode(...Array(128).keys()));
 
-const BACKTRACKS = "can backtrack catastrophically";
+/**
+ * What a group (or an atom) means to the one around it: the characters it can start with ("" when it matches none:
+ * an assertion, a lookaround), how often it matches, whether somewhere inside an atom repeats a variable number of
+ * times, and whether somewhere inside an alternation has branches that can start alike (or be empty).
+ */
+type Unit = [first: string, min: number, max: number, repeats: boolean, ambiguous: boolean];
 
 /**
  * Throws why a valid pattern could backtrack catastrophically (a string), if it could. Refused: a group repeated
@@ -74,9 +54,10 @@ function checkShape(src: string): void {
   let chain = unanchored;
   let chainSet = "";
   let end = 0; // where the last token read ends
-  // One token at a time, each with its quantifier: an escape, a class, a group opening, `|`, `)`, or one character.
+  // One token at a time, each with its quantifier and what kind it is: an assertion (`^`, `$`, `\b`), an escape (a
+  // backreference?), a class, a group opening (a lookaround?), the end of a branch (`|`, `)`), or one character.
   const tokens = src.matchAll(
-    /(\\(?:k<[^>]*>|c[A-Za-z]|x[\da-fA-F]{2}|u[\da-fA-F]{4}|[^])|\[(?:\\[^]|[^\\\]])*\]|\((?:\?(?:[:=!]|<[=!]|<[^>]*>))?|[^])(?:([*+?]|\{(\d+)(,?)(\d*)\})\??)?/g,
+    /((\\[bB]|[$^])|\\(?:(k<[^>]*>|[1-9])|c[A-Za-z]|x[\da-fA-F]{2}|u[\da-fA-F]{4}|[^])|\[(?:\\[^]|[^\\\]])*\]|\((?:\?(?:(<?[=!])|:|<[^>]*>))?|([|)])|[^])(?:([*+?]|\{(\d+)(,?)(\d*)\})\??)?/g,
   );
 
   /** Reads a group from after its `(` up to and including its `)` and quantifier (or the whole pattern). */
@@ -91,14 +72,13 @@ function checkShape(src: string): void {
     const before = [chain, chainSet] as const;
     let after = before;
     // The group's own quantifier, from its `)`; the whole pattern has none.
-    let min = 1;
-    let max = 1;
+    let bounds: [min: number, max: number] = [1, 1];
     for (const m of tokens) {
-      const [t, token, quantifier, low, comma, high] = m;
+      const [t, token, assertion, backreference, lookaround, branchEnd, quantifier, low, comma, high] = m;
       end = m.index! + t.length;
-      const least = !quantifier ? 1 : low ? +low : quantifier === "+" ? 1 : 0;
+      const least = low ? +low : !quantifier || quantifier === "+" ? 1 : 0;
       const most = !quantifier || quantifier === "?" ? 1 : !low || (comma && !high) ? Infinity : comma ? +high! : least;
-      if (token === "|" || token === ")") {
+      if (branchEnd) {
         firsts.push(first);
         empty ||= open;
         first = "";
@@ -106,43 +86,40 @@ function checkShape(src: string): void {
         if (chain >= after[0]) after = [chain, chainSet];
         [chain, chainSet] = before;
         if (token === "|") continue;
-        [min, max] = [least, most];
+        bounds = [least, most];
         break;
       }
-      let unit: Unit;
-      if (token![0] === "(") unit = group(m.index!, /^\(\?<?[=!]/.test(token!));
-      else if (/^\\(?:[1-9]|k<)/.test(token!)) throw "backreferences are not allowed";
-      else {
-        const first = /^(?:[$^]|\\[bB])$/.test(token!) ? "" : token!;
-        unit = { first, min: least, max: most, repeats: false, ambiguous: false };
-      }
-      repeats ||= unit.repeats || most > least;
-      ambiguous ||= unit.ambiguous;
-      const set = unit.first;
+      if (backreference) throw "backreferences are not allowed";
+      const [set, min, max, inner, alike]: Unit =
+        token![0] === "(" ? group(m.index!, !!lookaround) : [assertion ? "" : token!, least, most, most > least, false];
+      repeats ||= inner;
+      ambiguous ||= alike;
       if (!set) continue;
       if (open) {
         first += (first && "|") + set;
-        open = unit.min === 0;
+        open = !min;
       }
-      if (unit.max === Infinity) {
+      if (max === Infinity) {
         chain = (chainSet && overlap(chainSet, set) ? chain : unanchored) + 1;
         chainSet = set;
         if (chain > 3) {
           throw `too many overlapping repeats in \`${src.slice(0, end)}\` (an unanchored start counts as one) can take seconds to run`;
         }
-      } else if (unit.min > 0 && chainSet && !overlap(chainSet, set)) {
+      } else if (min && chainSet && !overlap(chainSet, set)) {
         // A required character the last repeat cannot match ends the chain (`[^@]+@[^@]+`).
         chain = unanchored;
         chainSet = "";
       }
     }
+    const [min, max] = bounds;
     if (!look) [chain, chainSet] = after; // a lookaround consumes nothing
     ambiguous ||= firsts.length > 1 && (empty || firsts.some((a, i) => firsts.slice(i + 1).some((b) => overlap(a, b))));
     if (max > 1 && (repeats || ambiguous)) {
       const text = `\`${src.slice(start, end)}\``;
-      throw repeats ? `nested quantifier ${text} ${BACKTRACKS}` : `alternation with overlapping branches under a quantifier ${text} ${BACKTRACKS}`;
+      const shape = repeats ? "nested quantifier" : "alternation with overlapping branches under a quantifier";
+      throw `${shape} ${text} can backtrack catastrophically`;
     }
-    return { first: look ? "" : firsts.join("|"), min: empty ? 0 : min, max, repeats: repeats || max > min, ambiguous };
+    return [look ? "" : firsts.join("|"), empty ? 0 : min, max, repeats || max > min, ambiguous];
   };
   group(0, false);
 }
@@ -150,18 +127,17 @@ function checkShape(src: string): void {
 /** Null when `pattern` is safe to run on the main thread, else a message saying why it is refused. */
 export function unsafeRegexReason(pattern: string): string | null {
   if (pattern.length > MAX_PATTERN_LENGTH) return `pattern longer than ${MAX_PATTERN_LENGTH} characters`;
+  let valid = false;
   try {
     new RegExp(pattern);
-  } catch (e) {
-    // V8: "Invalid regular expression: /(/: Unterminated group" — keep the part after the pattern.
-    return `invalid regular expression: ${(e as Error).message.split(": ").pop()}`;
-  }
-  try {
+    valid = true;
     checkShape(pattern);
     return null;
   } catch (reason) {
-    // Anything but a reason is syntax the scanner does not model: refuse rather than guess.
-    return typeof reason === "string" ? reason : "pattern could not be analysed for safety";
+    if (typeof reason === "string") return reason;
+    // V8: "Invalid regular expression: /(/: Unterminated group" — keep the part after the pattern.
+    if (!valid) return `invalid regular expression: ${(reason as Error).message.split(": ").pop()}`;
+    return "pattern could not be analysed for safety"; // syntax the scanner does not model: refuse rather than guess
   }
 }
 
@@ -171,11 +147,16 @@ let cache: Map<string, RegExp | null> | undefined;
 export function cachedRegex(pattern: unknown, flags: string): RegExp | null {
   // Shared instances must be stateless: `g` and `y` would make `test()` depend on `lastIndex`.
   if (typeof pattern !== "string" || !/^[imsu]*$/.test(flags)) return null;
-  return remember((cache ??= new Map()), `${flags}/${pattern}`, () => {
+  const key = `${flags}/${pattern}`;
+  let regex = (cache ??= new Map()).get(key);
+  if (regex === undefined) {
     try {
-      return unsafeRegexReason(pattern) ? null : new RegExp(pattern, flags);
+      regex = unsafeRegexReason(pattern) ? null : new RegExp(pattern, flags);
     } catch {
-      return null; // valid without flags but not with them (`u` is stricter)
+      regex = null; // valid without flags but not with them (`u` is stricter)
     }
-  });
+    if (cache.size >= MAX_CACHED) cache.clear();
+    cache.set(key, regex);
+  }
+  return regex;
 }

@@ -24,23 +24,18 @@ function replaceTokens(template: string, fn: (path: string, fallback: string) =>
  * A context value as text: a non-empty string, a finite number or a boolean, as `String()` writes it; arrays are
  * joined with ", ", skipping items with no text form (objects, null, non-finite numbers, "").
  */
-function valueText(value: unknown): string {
-  return (Array.isArray(value) ? value : [value])
-    .filter((v) => typeof v === "boolean" || Number.isFinite(v) || (typeof v === "string" && v))
+const valueText = (value: unknown): string =>
+  [value]
+    .flat()
+    .filter((v) => typeof v == "boolean" || Number.isFinite(v) || (typeof v == "string" && v))
     .join(", ");
-}
 
 /** Replaces each `{{path}}` / `{{path|fallback}}` with the value at `path` in `doc`, or the fallback when it has no text. */
-export function renderTemplate(
-  template: string,
-  doc: unknown,
-  getPath: (doc: unknown, path: string) => unknown,
-): string {
-  const out = replaceTokens(template, (path, fallback) => valueText(getPath(doc, path)) || fallback);
-  // cut without leaving half of a surrogate pair at the end
-  const code = out.charCodeAt(MAX_OUTPUT - 1);
-  return out.slice(0, out.length > MAX_OUTPUT && code >= 0xd800 && code < 0xdc00 ? MAX_OUTPUT - 1 : MAX_OUTPUT);
-}
+export const renderTemplate = (template: string, doc: unknown, getPath: (doc: unknown, path: string) => unknown): string =>
+  replaceTokens(template, (path, fallback) => valueText(getPath(doc, path)) || fallback)
+    .slice(0, MAX_OUTPUT)
+    // never half of a surrogate pair at the end
+    .replace(/[\ud800-\udbff]$/, "");
 
 /** The context paths a template reads, in order of first use (what the synchronous snapshot must keep). */
 export function templatePaths(template: string): string[] {

@@ -15,19 +15,13 @@ export interface OpenOptions {
 /** A UseStore for idb-keyval's functions, plus close() (an open connection would block deleting the database). */
 export type Database = UseStore & { close(): void };
 
-/** Opens database `name` lazily, on first use; failures reject with a DOMException whose name errors.ts maps to a code. */
+/** Opens database `name` lazily, on first use; failures reject with a DOMException whose name storage.ts maps to a code. */
 export function openDatabase(name: string, { timeoutMs = 3000 }: OpenOptions = {}): Database {
   let dbp: Promise<IDBDatabase> | undefined;
-  let conn: IDBDatabase | undefined;
   let closes = 0;
-  // Stops using `db` if it is still the connection in use; `lost` when the browser closed it, not we:
-  // that is allowed once (then reopened), the second time is final.
-  const drop = (db: IDBDatabase, lost = 0) => {
-    if (conn == db) (conn = dbp = undefined), (closes += lost);
-  };
-  const connect = () =>
-    (dbp ||= new Promise<IDBDatabase>((resolve, reject) => {
-      if (closes > 1) throw new DOMException("closed twice", "ClosedError");
+  const connect = () => {
+    if (dbp) return dbp;
+    const p: Promise<IDBDatabase> = new Promise((resolve, reject) => {
       // Throws where IndexedDB is missing, or its getter throws (cookies blocked, some privacy modes).
       const request = indexedDB.open(name);
       // An open can hang with neither success nor error (Firefox private mode before 115, Safari 14.1:
@@ -40,40 +34,49 @@ export function openDatabase(name: string, { timeoutMs = 3000 }: OpenOptions = {
       request.onerror = () => reject(request.error); // the timer's reject is then a no-op
       request.onsuccess = () => {
         clearTimeout(timer);
-        const db = (conn = request.result);
+        const db = request.result;
         // Another tab deletes (forget) or upgrades the database: step aside, reopen on next use.
-        db.onversionchange = () => (db.close(), drop(db));
-        db.onclose = () => drop(db, 1);
+        db.onversionchange = () => {
+          db.close();
+          if (dbp == p) dbp = undefined;
+        };
         resolve(db);
       };
-    }));
-  const store = <T>(mode: IDBTransactionMode, callback: (s: IDBObjectStore) => T | PromiseLike<T>): Promise<T> =>
-    connect().then((db) => {
+    });
+    return (dbp = p);
+  };
+  const store = <T>(mode: IDBTransactionMode, callback: (s: IDBObjectStore) => T | PromiseLike<T>): Promise<T> => {
+    const p = connect();
+    return p.then((db) => {
       try {
         return callback(db.transaction(STORE, mode).objectStore(STORE));
       } catch (error) {
-        // Safari closes backgrounded tabs' connections without a close event; the next transaction says so.
-        // A connection we closed ourselves (versionchange, close()) is simply replaced; the browser's counts.
+        // The browser closed the connection (Safari closes backgrounded tabs' connections, often without a close
+        // event): the next transaction says so. That is allowed once (then reopened); the second time is final.
+        // Connections we close ourselves (versionchange, close()) are replaced before they are used again.
         if ((error as DOMException).name != "InvalidStateError") throw error;
-        drop(db, 1);
+        if (dbp == p) {
+          if (closes++) throw new DOMException("closed twice", "ClosedError");
+          dbp = undefined;
+        }
         return store(mode, callback);
       }
     });
-  const close = () => {
-    const p = dbp;
-    conn = dbp = undefined;
-    p?.then((db) => db.close(), () => {});
   };
-  return Object.assign(store, { close });
+  store.close = () => {
+    dbp?.then((db) => db.close(), () => {});
+    dbp = undefined;
+  };
+  return store;
 }
 
 /** Deletes database `name`; resolves when it is gone, failed, or after `timeoutMs` (blocked by a tab that keeps it open). */
 export const deleteDatabase = (name: string, timeoutMs = 3000): Promise<void> =>
   new Promise<void>((resolve) => {
     const request = indexedDB.deleteDatabase(name);
-    const timer = setTimeout(resolve, timeoutMs);
+    setTimeout(resolve, timeoutMs); // a no-op once the delete has ended
     // onblocked is not an end: the other segmint tabs close on versionchange and the delete then proceeds.
-    request.onsuccess = request.onerror = () => (clearTimeout(timer), resolve());
+    request.onsuccess = request.onerror = () => resolve();
   }).catch(() => {});
 
 /** Runs `fn` in a readwrite transaction; resolves when that commits, rejects when it fails or is aborted. */

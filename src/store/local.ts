@@ -1,13 +1,16 @@
 // localStorage that never throws: it is missing or throws on access when storage is blocked (Safari and
 // Firefox with cookies disabled, sandboxed iframes), setItem throws when full, and any value may be corrupt JSON.
 
-const safely = <T>(fn: () => T, fallback: T): T => {
+/** fn's result, or `fallback` when it throws: the store's one guard, so that storage never throws into the page. */
+export function safely<T>(fn: () => T): T | undefined;
+export function safely<T>(fn: () => T, fallback: T): T;
+export function safely<T>(fn: () => T, fallback?: T): T | undefined {
   try {
     return fn();
   } catch {
     return fallback;
   }
-};
+}
 
 /** The parsed JSON under `key` when `valid` accepts it, else null (absent, unreadable, not JSON, malformed). */
 export const readJson = <T>(key: string, valid: (value: Partial<T> | null) => boolean): T | null =>
@@ -21,4 +24,4 @@ export const writeJson = (key: string, value: unknown): boolean =>
   safely(() => (localStorage.setItem(key, JSON.stringify(value)), true), false);
 
 /** Removes `key`, if localStorage can be reached at all. */
-export const removeKey = (key: string): void => safely(() => localStorage.removeItem(key), undefined);
+export const removeKey = (key: string): void => safely(() => localStorage.removeItem(key));

@@ -24,12 +24,11 @@ export const readRulesCache = (url: string): CachedRules | null =>
   );
 
 /** Caches the rules fetched from `url` (one entry: it replaces any other); false when too large or not stored. */
-export function writeRulesCache(url: string, rules: CachedRules): boolean {
-  if (rules.text.length <= RULES_CACHE_MAX) return writeJson(KEY, { ...rules, url });
-  // Too large: drop the old entry too, so a stale text is never used for this URL.
-  clearRulesCache();
-  return false;
-}
+export const writeRulesCache = (url: string, rules: CachedRules): boolean =>
+  rules.text.length <= RULES_CACHE_MAX
+    ? writeJson(KEY, { ...rules, url })
+    : // Too large: drop the old entry too, so a stale text is never used for this URL.
+      (clearRulesCache(), false);
 
 /** Removes the cached rules. */
 export const clearRulesCache = (): void => removeKey(KEY);

@@ -1,5 +1,6 @@
 // Cross-tab notices: other tabs learn about new events, profile changes and forget() without polling.
 import type { SegmintEvent } from "../rules/types";
+import { safely } from "./local";
 
 /** What one tab tells the others. */
 export type TabMessage = { kind: "events"; events: SegmintEvent[] } | { kind: "profile"; key: string } | { kind: "forget" };
@@ -12,25 +13,18 @@ export interface TabChannel {
   close(): void;
 }
 
-// Same-origin scripts may use the channel name too: accept only well-formed messages.
-const isTabMessage = (m: TabMessage | null): m is TabMessage =>
-  m?.kind == "forget" ||
-  (m?.kind == "profile" && typeof m.key == "string") ||
-  (m?.kind == "events" && Array.isArray(m.events));
-
 /** Opens `BroadcastChannel("segmint")`; where it is missing (Safari < 15.4, some webviews) a channel that does nothing. */
 export function openTabChannel(onMessage: (message: TabMessage) => void): TabChannel {
-  let channel: BroadcastChannel | undefined;
-  try {
-    channel = new BroadcastChannel("segmint");
-    channel.onmessage = ({ data }: MessageEvent<TabMessage | null>) => isTabMessage(data) && onMessage(data);
-  } catch {}
+  const channel = safely(() => new BroadcastChannel("segmint"));
+  // Same-origin scripts may use the channel name too: only segmint's kinds of message are passed on, and a
+  // malformed one that makes the handler throw goes no further.
+  if (channel) {
+    channel.onmessage = ({ data }: MessageEvent<TabMessage | null>) =>
+      ["events", "profile", "forget"].includes(data?.kind!) && safely(() => onMessage(data!));
+  }
   return {
-    post(message) {
-      try {
-        channel?.postMessage(message);
-      } catch {} // DataCloneError for a non-cloneable prop, or InvalidStateError once closed
-    },
+    // DataCloneError for a non-cloneable prop, or InvalidStateError once closed
+    post: (message) => safely(() => channel?.postMessage(message)),
     close: () => channel?.close(),
   };
 }

@@ -26,24 +26,24 @@ export function startDwell({ now, idleMs = 30_000, checkpointMs = 5000, onCheckp
   const visible = () => document.visibilityState == "visible";
   let banked = 0; // ms counted and not yet taken
   let active = 0; // the last activity
-  let since: number | null = null; // start of the span being counted
+  let last = 0; // when banked was last brought up to date
+  let counting = false; // visible since the last activity (which ends idleMs after it)
   let reported = 0;
 
-  // Banks the running span up to t; past active + idleMs the visitor is idle and the span ends there.
+  // Banks the time since `last` up to t; past active + idleMs the visitor is idle and nothing more counts.
   const settle = (t: number) => {
-    if (since === null) return;
-    const end = Math.min(t, active + idleMs);
-    banked += Math.max(0, end - since);
-    since = end < t ? null : t;
+    if (counting) banked += Math.max(0, Math.min(t, active + idleMs) - last);
+    last = t;
   };
   const seconds = () => (settle(now()), Math.floor(banked / 1000));
   // Activity, or the tab shown or hidden: hidden time never counts, coming back to the tab is activity.
   const onEvent = () => {
     const t = now();
     // pointermove and scroll fire at frame rate: a second's precision is plenty for a 30 s idle rule.
-    if (since !== null && visible() && t - active < 1000) return;
+    if (counting && visible() && t - active < 1000) return;
     settle(t);
-    since = visible() ? (active = t) : null;
+    counting = visible();
+    if (counting) active = t;
   };
   onEvent();
 
@@ -69,7 +69,7 @@ export function startDwell({ now, idleMs = 30_000, checkpointMs = 5000, onCheckp
     },
     stop() {
       settle(now());
-      since = null;
+      counting = false;
       clearInterval(timer);
       unlisten();
     },

@@ -16,18 +16,14 @@ export interface NavigationOptions {
  * whenever the URL changes, query included (search results, pagination).
  */
 export function watchNavigation({ hashRoutes, onNavigate, onError }: NavigationOptions): () => void {
-  // [the page's identity: its URL without the hash, or with it for hash routers, where "/#/" is "/" (they redirect
-  // "/" there); its route, the identity without query strings, which a replace may keep].
-  const pageOf = () => {
-    const { href } = location;
-    const id = hashRoutes ? href.replace(/#\/?$/, "") : href.split("#")[0]!;
-    return [id, id.replace(/\?[^#]*/g, "")];
-  };
+  // The page's identity: its URL without the hash, or with it for hash routers, where "/#/" is "/" (they redirect
+  // "/" there). Its route, the identity without query strings, is what a replace may keep.
+  const pageOf = () => (hashRoutes ? location.href.replace(/#\/?$/, "") : location.href.split("#")[0]!);
+  const route = (page: string) => page.replace(/\?[^#]*/g, "");
   let last = pageOf();
-  const check = guard((replace: boolean) => {
+  const check = guard((replace?: boolean) => {
     const next = pageOf();
-    if (next[0] == last[0]) return;
-    if (!replace || next[1] != last[1]) onNavigate(location.href);
+    if (next != last && (!replace || route(next) != route(last))) onNavigate(location.href);
     last = next;
   }, onError);
 
@@ -39,8 +35,8 @@ export function watchNavigation({ hashRoutes, onNavigate, onError }: NavigationO
     return listen(navigation, "navigate navigatesuccess", (e) =>
       e.type == "navigate" ? (kind = (e as NavigateEvent).navigationType) : check(kind == "replace"), onError);
   }
-  // popstate also fires on fragment navigations nowadays; hashchange covers the browsers where it did not.
-  const stops = [listen(window, hashRoutes ? "popstate hashchange" : "popstate", () => check(false), onError)];
+  // popstate covers traversals and, in every supported browser, fragment navigations (a new hash route too).
+  const stops = [listen(window, "popstate", () => check(), onError)];
   for (const name of ["pushState", "replaceState"] as const) {
     const original = history[name];
     const ours = function (this: History, ...args: Parameters<History["pushState"]>) {

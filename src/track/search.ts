@@ -28,7 +28,7 @@ export function watchSearchForms(onSearch: (query: string) => void, { params, on
     // The search input, or the first text input of a search landmark's form.
     const input =
       form.querySelector<HTMLInputElement>("input[type=search]") ??
-      (form.closest("[role=search],search") ? form.querySelector<HTMLInputElement>("input[type=text],input:not([type])") : null);
+      (form.closest("[role=search],search") && form.querySelector<HTMLInputElement>("input[type=text],input:not([type])"));
     const query = input && !(form.method == "get" && params?.includes(input.name)) && normalize(input.value);
     if (query) onSearch(query);
   }, onError, true);

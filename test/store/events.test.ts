@@ -1,14 +1,17 @@
+// The event log inside createStorage: per-event keys, batching, pruning into the archive, quota.
 import { entries, get, set } from "idb-keyval";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createEventLog, isEvent, pruneCount, type Fold } from "../../src/store/events";
 import { openDatabase } from "../../src/store/idb";
-import { ev, freshIndexedDB } from "./helpers";
+import { createStorage, isEvent, pruneCount, SEGMINT_STORAGE_UNAVAILABLE, type Fold } from "../../src/store/storage";
+import { errors, ev, freshIndexedDB } from "./helpers";
 
 const DAY = 864e5;
 const count: Fold = (pruned, previous) => ({
   n: ((previous as { n: number } | undefined)?.n ?? 0) + pruned.length,
   ids: [...((previous as { ids: string[] } | undefined)?.ids ?? []), ...pruned.map((e) => e.id)],
 });
+/** What another page finds stored. */
+const stored = () => createStorage().load();
 
 beforeEach(() => {
   freshIndexedDB();
@@ -20,43 +23,40 @@ afterEach(() => {
 
 describe("event log", () => {
   it("stores each event under its own [t, id] key and loads them in time order", async () => {
-    const db = openDatabase("segmint-events");
-    const log = createEventLog(db, () => {});
-    log.append(ev(30));
-    log.append(ev(10));
-    log.append(ev(20, "b"));
-    log.append(ev(20, "a"));
-    await log.flush();
-    expect((await entries(db)).map(([k]) => k)).toEqual([[10, "e10"], [20, "a"], [20, "b"], [30, "e30"]]);
-    const loaded = await log.load();
+    const storage = createStorage();
+    storage.append(ev(30));
+    storage.append(ev(10));
+    storage.append(ev(20, "b"));
+    storage.append(ev(20, "a"));
+    await storage.flush();
+    expect((await entries(openDatabase("segmint-events"))).map(([k]) => k)).toEqual([[10, "e10"], [20, "a"], [20, "b"], [30, "e30"]]);
+    const loaded = await stored();
     expect(loaded.events.map((e) => e.id)).toEqual(["e10", "a", "b", "e30"]);
-    expect(loaded).toMatchObject({ archive: undefined, corrupt: 0 });
+    expect(loaded.archive).toBeUndefined();
   });
 
   it("append() only queues: one coalesced write a task later, nothing on the calling path", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const db = openDatabase("segmint-events");
     const put = vi.spyOn(IDBObjectStore.prototype, "put");
-    const log = createEventLog(db, () => {});
-    for (let i = 0; i < 5; i++) log.append(ev(i));
+    const storage = createStorage();
+    for (let i = 0; i < 5; i++) storage.append(ev(i));
     expect(put).not.toHaveBeenCalled();
     expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(0);
-    await log.flush(); // waits for the scheduled write
+    await storage.flush(); // waits for the scheduled write
     expect(put).toHaveBeenCalledTimes(5);
-    expect((await log.load()).events).toHaveLength(5);
+    expect((await stored()).events).toHaveLength(5);
   });
 
   it("flush() with nothing queued waits for writes in flight", async () => {
-    const db = openDatabase("segmint-events");
-    const log = createEventLog(db, () => {});
-    log.append(ev(1));
+    const storage = createStorage();
+    storage.append(ev(1));
     let firstDone = false;
-    const first = log.flush().then(() => (firstDone = true));
-    await log.flush();
+    const first = storage.flush().then(() => (firstDone = true));
+    await storage.flush();
     expect(firstDone).toBe(true);
     await first;
-    expect((await log.load()).events).toHaveLength(1);
+    expect((await stored()).events).toHaveLength(1);
   });
 
   it("skips and counts corrupt values, keeps the rest", async () => {
@@ -67,23 +67,23 @@ describe("event log", () => {
     await set([4, "n"], null, db);
     await set(7, ev(7), db); // a key of the wrong kind
     await set([5, "ok"], ev(5, "ok"), db);
-    const loaded = await createEventLog(db, () => {}).load();
+    const seen = errors();
+    const loaded = await createStorage({ onError: seen.onError }).load();
     expect(loaded.events.map((e) => e.id)).toEqual(["ok"]);
-    expect(loaded.corrupt).toBe(5);
+    expect(seen.seen[0]!.message).toContain("5");
   });
 
-  it("a scheduled write that fails reports through onError and keeps the events queued", async () => {
-    const db = openDatabase("segmint-events");
-    const failures: unknown[] = [];
-    const log = createEventLog(db, (e) => failures.push(e));
+  it("a scheduled write that fails is reported once; the events stay with this page", async () => {
+    const seen = errors();
+    const storage = createStorage({ onError: seen.onError });
     vi.spyOn(IDBObjectStore.prototype, "put").mockImplementationOnce(() => {
       throw new DOMException("nope", "DataError");
     });
-    log.append(ev(1));
-    await vi.waitFor(() => expect(failures).toHaveLength(1));
-    expect((await log.load()).events).toHaveLength(0);
-    await log.flush(); // the failed batch went back to the queue
-    expect((await log.load()).events).toHaveLength(1);
+    storage.append(ev(1));
+    await vi.waitFor(() => expect(seen.seen).toHaveLength(1));
+    expect(seen.codes()).toEqual([SEGMINT_STORAGE_UNAVAILABLE]);
+    expect(storage.mode).toBe("memory");
+    expect((await storage.load()).events).toEqual([ev(1)]);
   });
 });
 
@@ -97,70 +97,69 @@ describe("pruning", () => {
   });
 
   it("by retention: deletes the older events and folds them into the archive", async () => {
-    const db = openDatabase("segmint-events");
-    const log = createEventLog(db, () => {});
+    const storage = createStorage();
     const now = 100 * DAY;
-    for (const d of [10, 50, 69, 71, 99]) log.append(ev(d * DAY, `d${d}`));
-    await log.flush();
-    await log.prune({ retentionDays: 30, maxEvents: 1000, now, fold: count });
-    const loaded = await log.load();
+    for (const d of [10, 50, 69, 71, 99]) storage.append(ev(d * DAY, `d${d}`));
+    await storage.flush();
+    await storage.prune({ retentionDays: 30, maxEvents: 1000, now, fold: count });
+    const loaded = await stored();
     expect(loaded.events.map((e) => e.id)).toEqual(["d71", "d99"]);
     expect(loaded.archive).toEqual({ n: 3, ids: ["d10", "d50", "d69"] });
   });
 
   it("by maxEvents: keeps the newest, and folds again into the previous archive", async () => {
-    const db = openDatabase("segmint-events");
-    const log = createEventLog(db, () => {});
-    for (let i = 1; i <= 10; i++) log.append(ev(i * 1000));
-    await log.flush();
-    await log.prune({ retentionDays: 400, maxEvents: 6, now: 11_000, fold: count });
-    await log.prune({ retentionDays: 400, maxEvents: 4, now: 11_000, fold: count });
-    const loaded = await log.load();
+    const storage = createStorage();
+    for (let i = 1; i <= 10; i++) storage.append(ev(i * 1000));
+    await storage.flush();
+    await storage.prune({ retentionDays: 400, maxEvents: 6, now: 11_000, fold: count });
+    await storage.prune({ retentionDays: 400, maxEvents: 4, now: 11_000, fold: count });
+    const loaded = await stored();
     expect(loaded.events.map((e) => e.t)).toEqual([7000, 8000, 9000, 10000]);
     expect(loaded.archive).toEqual({ n: 6, ids: ["e1000", "e2000", "e3000", "e4000", "e5000", "e6000"] });
   });
 
   it("nothing to prune: no fold, nothing written", async () => {
-    const db = openDatabase("segmint-events");
-    const log = createEventLog(db, () => {});
-    log.append(ev(1));
-    await log.flush();
+    const storage = createStorage();
+    storage.append(ev(1));
+    await storage.flush();
     const fold = vi.fn(count);
-    await log.prune({ retentionDays: 400, maxEvents: 10, now: 2, fold });
+    await storage.prune({ retentionDays: 400, maxEvents: 10, now: 2, fold });
     expect(fold).not.toHaveBeenCalled();
-    expect(await get("archive", db)).toBeUndefined();
+    expect(await get("archive", openDatabase("segmint-events"))).toBeUndefined();
   });
 
-  it("is atomic: when the archive cannot be written (or fold throws), nothing is deleted", async () => {
-    const db = openDatabase("segmint-events");
-    const log = createEventLog(db, () => {});
-    for (let i = 1; i <= 5; i++) log.append(ev(i));
-    await log.flush();
-    const options = { retentionDays: 400, maxEvents: 2, now: 10 };
-    vi.spyOn(IDBObjectStore.prototype, "put").mockImplementationOnce(() => {
-      throw new DOMException("full", "QuotaExceededError");
-    });
-    await expect(log.prune({ ...options, fold: count })).rejects.toBeDefined();
-    await expect(
-      log.prune({
-        ...options,
-        fold: () => {
-          throw new Error("bug");
-        },
+  it("is atomic: when the archive cannot be written (or fold throws), nothing stored is deleted", async () => {
+    const attempt = async (fold: Fold, beforePrune = () => {}) => {
+      const storage = createStorage();
+      for (let i = 1; i <= 5; i++) storage.append(ev(i));
+      await storage.flush();
+      beforePrune();
+      await storage.prune({ retentionDays: 400, maxEvents: 2, now: 10, fold });
+      expect(storage.mode).toBe("memory"); // the failed prune switched this page to its mirror
+      vi.restoreAllMocks();
+    };
+    await attempt(count, () =>
+      vi.spyOn(IDBObjectStore.prototype, "put").mockImplementationOnce(() => {
+        throw new DOMException("full", "QuotaExceededError");
       }),
-    ).rejects.toBeDefined();
-    const loaded = await log.load();
+    );
+    let calls = 0;
+    // the mirror's fold succeeds, the stored log's throws
+    await attempt((pruned, previous) => {
+      if (calls++) throw new Error("bug");
+      return count(pruned, previous);
+    });
+    const loaded = await stored();
     expect(loaded.events).toHaveLength(5);
     expect(loaded.archive).toBeUndefined();
   });
 
   it("another tab's prune between two reads cannot count an event twice (one read transaction)", async () => {
-    const db = openDatabase("segmint-events");
-    const other = createEventLog(openDatabase("segmint-events"), () => {});
-    const log = createEventLog(db, () => {});
-    for (let i = 1; i <= 4; i++) log.append(ev(i));
-    await log.flush();
-    const [loaded] = await Promise.all([log.load(), other.prune({ retentionDays: 400, maxEvents: 1, now: 5, fold: count })]);
+    const storage = createStorage();
+    const other = createStorage();
+    for (let i = 1; i <= 4; i++) storage.append(ev(i));
+    await storage.flush();
+    const [loaded] = await Promise.all([storage.load(), other.prune({ retentionDays: 400, maxEvents: 1, now: 5, fold: count })]);
     const inArchive = (loaded.archive as { ids: string[] } | undefined)?.ids ?? [];
     const ids = [...loaded.events.map((e) => e.id), ...inArchive];
     expect(ids.sort()).toEqual(["e1", "e2", "e3", "e4"]);
@@ -169,35 +168,33 @@ describe("pruning", () => {
 
 describe("quota", () => {
   it("QuotaExceededError: drops the oldest 20% (folded with the last fold) and retries once", async () => {
-    const db = openDatabase("segmint-events");
-    const log = createEventLog(db, () => {});
-    for (let i = 1; i <= 10; i++) log.append(ev(i));
-    await log.flush();
-    await log.prune({ retentionDays: 400, maxEvents: 1000, now: 11, fold: count });
+    const storage = createStorage();
+    for (let i = 1; i <= 10; i++) storage.append(ev(i));
+    await storage.flush();
+    await storage.prune({ retentionDays: 400, maxEvents: 1000, now: 11, fold: count });
     vi.spyOn(IDBObjectStore.prototype, "put").mockImplementationOnce(() => {
       throw new DOMException("full", "QuotaExceededError");
     });
-    log.append(ev(11));
-    await log.flush();
-    const loaded = await log.load();
+    storage.append(ev(11));
+    await storage.flush();
+    const loaded = await stored();
     expect(loaded.events.map((e) => e.t)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect(loaded.archive).toEqual({ n: 2, ids: ["e1", "e2"] });
+    expect(storage.mode).toBe("indexeddb");
   });
 
-  it("still full after the retry: rejects with QuotaExceededError and keeps the events queued", async () => {
-    const db = openDatabase("segmint-events");
-    const log = createEventLog(db, () => {});
-    log.append(ev(1));
-    await log.flush();
-    vi.spyOn(IDBObjectStore.prototype, "put").mockImplementation(() => {
+  it("a quota prune before any prune() keeps the archive as it was", async () => {
+    const storage = createStorage();
+    for (let i = 1; i <= 10; i++) storage.append(ev(i));
+    await storage.flush();
+    vi.spyOn(IDBObjectStore.prototype, "put").mockImplementationOnce(() => {
       throw new DOMException("full", "QuotaExceededError");
     });
-    log.append(ev(2));
-    await expect(log.flush()).rejects.toMatchObject({ name: "QuotaExceededError" });
-    vi.restoreAllMocks();
-    expect((await log.load()).events.map((e) => e.id)).toEqual(["e1"]);
-    await log.flush(); // e2 was kept in the queue
-    expect((await log.load()).events.map((e) => e.id)).toEqual(["e1", "e2"]);
+    storage.append(ev(11));
+    await storage.flush();
+    const loaded = await stored();
+    expect(loaded.events.map((e) => e.t)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(loaded.archive).toBeUndefined();
   });
 });
 

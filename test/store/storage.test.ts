@@ -1,18 +1,19 @@
 import { set } from "idb-keyval";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SegmintEvent } from "../../src/rules/types";
+import { openDatabase } from "../../src/store/idb";
+import { readRulesCache, writeRulesCache } from "../../src/store/rules-cache";
+import { readSnapshot, writeSnapshot } from "../../src/store/snapshot";
 import {
+  createStorage,
   SEGMINT_STORAGE_CLOSED,
   SEGMINT_STORAGE_CORRUPT,
   SEGMINT_STORAGE_FULL,
   SEGMINT_STORAGE_TIMEOUT,
   SEGMINT_STORAGE_UNAVAILABLE,
-} from "../../src/store/errors";
-import type { Fold } from "../../src/store/events";
-import { openDatabase } from "../../src/store/idb";
-import { readRulesCache, writeRulesCache } from "../../src/store/rules-cache";
-import { readSnapshot, writeSnapshot } from "../../src/store/snapshot";
-import { createStorage, type SegmintStorage } from "../../src/store/storage";
+  type Fold,
+  type SegmintStorage,
+} from "../../src/store/storage";
 import { takeWriteAhead, writeAhead } from "../../src/store/write-ahead";
 import { closeAbruptly, errors, ev, freshIndexedDB, trackConnections } from "./helpers";
 

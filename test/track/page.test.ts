@@ -66,10 +66,11 @@ describe("watchNavigation with the History API", () => {
     expect(onNavigate.mock.calls).toEqual([[`${ORIGIN}/#/pricing`]]);
   });
 
-  it("reports a hashchange when hashRoutes", async () => {
+  it("reports a fragment navigation to a new hash route when hashRoutes (popstate)", async () => {
     const onNavigate = watch(true);
+    const popstate = nextEvent(window, "popstate");
     location.hash = "#/docs";
-    await nextEvent(window, "hashchange");
+    await popstate;
     expect(onNavigate.mock.calls).toEqual([[`${ORIGIN}/start#/docs`]]);
   });
 
