@@ -15,7 +15,7 @@ chmodSync("dist/cli.mjs", 0o755);
 const { rulesJsonSchema } = await import(new URL("../dist/segmint.mjs", import.meta.url).href);
 writeFileSync("dist/segmint.schema.json", JSON.stringify(rulesJsonSchema(), null, 2) + "\n");
 const gzip = gzipSync(readFileSync("dist/segmint.min.js"), { level: 9 }).length;
-console.log(`dist/segmint.min.js: ${gzip} bytes gzip (budget 16384)`);
+console.log(`dist/segmint.min.js: ${gzip} bytes gzip (budget 16384${gzip > 16384 ? ": OVER BUDGET, see README Size" : ""})`);
 
 function writeDeclarationEntries() {
   // Source imports are extensionless (bundler resolution); consumers on node16/nodenext need explicit paths.

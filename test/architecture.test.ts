@@ -27,7 +27,7 @@ function layerOf(file: string): string {
 function codeOf(file: string): string {
   // Comments may name what the code must not use; esbuild drops them (and types) for us.
   // Strings (messages, descriptions) may name them too.
-  const code = transformSync(readFileSync(file, "utf8"), { loader: "ts" }).code;
+  const code = transformSync(readFileSync(file, "utf8"), { loader: "ts", minifyWhitespace: true }).code;
   return code.replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""');
 }
 

@@ -124,6 +124,7 @@ const all: OperatorCompiler = (arg, groups, op) => {
   return (v) => Array.isArray(v) && every(v);
 };
 
+/** `$regex` (`$regexi`: case-insensitive) on the value as text. */
 const regex: OperatorCompiler = (arg, _groups, op) => {
   const compiled = cachedRegex(arg, op === "$regexi" ? "i" : "");
   // The ReDoS bound: whatever backtracking the safety check lets through stays small.
@@ -131,8 +132,8 @@ const regex: OperatorCompiler = (arg, _groups, op) => {
 };
 
 /**
- * The operators that test one value, by name, in GrowthBook's order: the compiler and validation's list of names
- * (OPERATORS) are this one table, so they cannot disagree. Unknown operators are always false.
+ * The operators that test one value, by name (in OPERATORS' order): the compiler and validation's list of names are
+ * this one table, so they cannot disagree. Unknown operators are always false.
  */
 const VALUE_TESTS: Record<string, OperatorCompiler> = {
   $eq: comparison,
@@ -160,7 +161,7 @@ const VALUE_TESTS: Record<string, OperatorCompiler> = {
     return (v) => Array.isArray(v) && test(v.length);
   },
   $exists: (arg) => (arg ? (v) => v != null : (v) => v == null),
-  // GrowthBook's type names.
+  // GrowthBook's type names: `null` and `array` apart, functions, symbols and bigints "unknown".
   $type: (arg) => (v) => {
     const type = v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
     return (type === "function" || type === "symbol" || type === "bigint" ? "unknown" : type) === arg;
@@ -228,6 +229,7 @@ const anyOf = (tests: Test[]): Test => (x) => {
   return !tests.length;
 };
 
+/** No test passes (for none, false). */
 const noneOf = (tests: Test[]): Test => {
   const any = anyOf(tests);
   return (x) => !any(x);

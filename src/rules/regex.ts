@@ -24,7 +24,7 @@ const MAX_CACHED = 256;
 // Character sets are kept as regex source ("a|\\d|[x-z]", the atoms a branch can start with) and compared by asking
 // the regex engine itself, so classes, escapes and case folding need no model of their own.
 
-/** Whether a set may match beyond ASCII: `.`, `[^…]`, `\S`, `\u…`, a literal. */
+/** Whether a set may match a character beyond ASCII: it holds `.`, `[^…]`, `\S`, `\u…` or such a literal. */
 const wide = (set: string): boolean => /\\[DSWsuxpP]|\[\^|(?:^|\|)\.|[^\0-\x7f]/.test(set);
 
 /**
