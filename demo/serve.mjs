@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 
 const demoDir = fileURLToPath(new URL(".", import.meta.url));
 const distDir = fileURLToPath(new URL("../dist/", import.meta.url));
+// End-to-end tests' own pages (test/e2e/fixtures/) are served under /fixtures/ next to the demo.
+const fixturesDir = fileURLToPath(new URL("../test/e2e/fixtures/", import.meta.url));
 const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'";
 const TYPES = {
   ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
@@ -49,8 +51,9 @@ async function handle(req, res, csp) {
 // /segmint*.js come from dist/; everything else from demo/ (a path ending in / serves its index.html).
 async function resolveFile(pathname) {
   const inDist = /^\/segmint[\w.-]*\.(js|map|json)$/.test(pathname) && pathname !== "/segmint.rules.json";
-  const base = inDist ? distDir : demoDir;
-  const relative = normalize(pathname).replace(/^(\.\.[/\\])+/, "");
+  const inFixtures = pathname.startsWith("/fixtures/");
+  const base = inDist ? distDir : inFixtures ? fixturesDir : demoDir;
+  const relative = normalize(inFixtures ? pathname.slice("/fixtures".length) : pathname).replace(/^(\.\.[/\\])+/, "");
   for (const candidate of [relative, join(relative, "index.html"), `${relative}.html`]) {
     const full = join(base, candidate);
     if (!full.startsWith(base)) return undefined;
