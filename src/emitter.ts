@@ -7,8 +7,9 @@ export interface SegmintEvents {
   segments: [now: string[], before: string[]];
   enter: [segmentId: string];
   exit: [segmentId: string];
-  exposure: [{ experience: string; variant: string; segments: string[] }];
-  conversion: [{ experience: string; variant: string; goal: string }];
+  /** `qa: true` when forced by `?segmint_preview` (leave it out of analytics). */
+  exposure: [{ experience: string; variant: string; segments: string[]; qa?: true }];
+  conversion: [{ experience: string; variant: string; goal: string; qa?: true }];
   offer: [{ experience: string; action: "show" | "dismiss" | "accept" }];
   error: [{ code: string; message: string }];
 }

@@ -208,7 +208,11 @@ async function createRuntime(input: RuntimeInput) {
   const outgoing: SegmintEvent[] = [];
   let sessionSavedAt = 0;
   let context = undefined as unknown as Context;
-  let segments: string[] = readSnapshot()?.segments ?? [];
+  const known = readSnapshot();
+  let segments: string[] = known?.segments ?? [];
+  // Traits that text tokens read, by name: kept across pages, so a page whose data-segmint-text was seen on an
+  // earlier visit finds its traits in the snapshot even when it was evaluated before those elements were parsed.
+  const textTraits = new Set(Object.keys(known?.traits ?? {}));
   let decisions: ExperienceDecision[] = [];
   let pageUrl = location.href;
   let referrer = document.referrer;
@@ -230,7 +234,7 @@ async function createRuntime(input: RuntimeInput) {
   save("visitor", profile.visitor);
   startPage(pageUrl, true);
   evaluate();
-  page.prehider.revealAll();
+  revealUnwanted();
   for (const id of page.exposeTo(expose)) if (isApplied(id)) expose(id);
   startCollectors();
   cacheRules();
@@ -311,11 +315,22 @@ async function createRuntime(input: RuntimeInput) {
     for (const segment of exited) emitter.emit("exit", segment);
   }
 
+  function wantedDecisions(): ExperienceDecision[] {
+    return decisions.filter((d) => d.state === "applied" && d.changes.length && (triggerOf(d.id) === "load" || fired.has(d.id)));
+  }
+
   function applyDecisions(): void {
-    const wanted = decisions.filter((d) => d.state === "applied" && d.changes.length && (triggerOf(d.id) === "load" || fired.has(d.id)));
-    page.applier.sync(wanted.map((d) => wantedOf(d, context)));
+    page.applier.sync(wantedDecisions().map((d) => wantedOf(d, context)));
     page.render(context);
     armTriggers();
+  }
+
+  // With the history loaded, elements pre-hidden for a change that no longer applies are shown now; those whose
+  // change still waits (its element or <template> not parsed yet) stay hidden until it lands or prehideMs passes,
+  // or their original content would show in between.
+  function revealUnwanted(): void {
+    const wanted = new Set(wantedDecisions().flatMap((d) => d.changes.map((c) => c.selector)));
+    for (const selector of page.prehider.pending()) if (!wanted.has(selector)) page.prehider.reveal(selector);
   }
 
   function definition(id: string): ExperienceDef | undefined {
@@ -377,10 +392,11 @@ async function createRuntime(input: RuntimeInput) {
     if (exposed.has(id)) return;
     exposed.add(id);
     const variant = decision(id)?.variant ?? "treated";
-    record("exposure", { experience: id, variant, ...(preview?.id === id && { qa: true }) });
+    const qa = preview?.id === id && { qa: true as const };
+    record("exposure", { experience: id, variant, ...qa });
     remember(id, (h) => ({ ...h, exposedAt: now(), variant }));
-    emitter.emit("exposure", { experience: id, variant, segments: segments.slice() });
-    pushDataLayer({ event: "segmint_exposure", segmint_experience: id, segmint_variant: variant });
+    emitter.emit("exposure", { experience: id, variant, segments: segments.slice(), ...qa });
+    pushDataLayer({ event: "segmint_exposure", segmint_experience: id, segmint_variant: variant, ...(qa && { segmint_qa: "true" }) });
   }
 
   // A goal counts for an experience the visitor was exposed to within its attribution window.
@@ -388,27 +404,31 @@ async function createRuntime(input: RuntimeInput) {
     const { exposedAt, variant = "treated" } = profile.experiences[id] ?? {};
     const days = definition(id)?.attributionDays ?? 30;
     if (exposedAt === undefined || now() - exposedAt > days * DAY) return;
-    record("conversion", { experience: id, variant, goal, ...(preview?.id === id && { qa: true }) });
+    const qa = preview?.id === id && { qa: true as const };
+    record("conversion", { experience: id, variant, goal, ...qa });
     remember(id, (h) => ({ ...h, convertedAt: now() }));
-    emitter.emit("conversion", { experience: id, variant, goal });
-    pushDataLayer({ event: "segmint_conversion", segmint_experience: id, segmint_variant: variant, segmint_goal: goal });
+    emitter.emit("conversion", { experience: id, variant, goal, ...qa });
+    pushDataLayer({ event: "segmint_conversion", segmint_experience: id, segmint_variant: variant, segmint_goal: goal, ...(qa && { segmint_qa: "true" }) });
   }
 
   function heldIds(): string[] {
     return decisions.filter((d) => d.state === "control" || d.state === "capped").map((d) => d.id);
   }
 
-  // Only the trait values that text tokens read are kept in the synchronous snapshot (DESIGN §4).
+  // Only the trait values that text tokens read are kept in the synchronous snapshot (DESIGN §4): the rules'
+  // changes and the page's data-segmint-text attributes, which would otherwise show their fallback first.
   function snapshotTraits(): Record<string, Json> {
-    const traits: Record<string, Json> = {};
-    for (const def of rules.experiences) {
-      for (const change of [...(def.changes ?? []), ...(def.variants ?? []).flatMap((v) => v.changes)]) {
-        for (const path of [change.text, change.href, change.insert?.text].flatMap((t) => (t ? templatePaths(t) : []))) {
-          const name = /^traits\.([^.]+)/.exec(path)?.[1];
-          if (name && Object.prototype.hasOwnProperty.call(profile.traits, name)) traits[name] = profile.traits[name] as Json;
-        }
-      }
+    const changes = rules.experiences.flatMap((def) => [...(def.changes ?? []), ...(def.variants ?? []).flatMap((v) => v.changes)]);
+    const templates = [
+      ...changes.flatMap((change) => [change.text, change.href, change.insert?.text]),
+      ...Array.from(document.querySelectorAll("[data-segmint-text]"), (element) => element.getAttribute("data-segmint-text")),
+    ];
+    for (const path of templates.flatMap((t) => (t ? templatePaths(t) : []))) {
+      const name = /^traits\.([^.]+)/.exec(path)?.[1];
+      if (name) textTraits.add(name);
     }
+    const traits: Record<string, Json> = {};
+    for (const name of textTraits) if (Object.prototype.hasOwnProperty.call(profile.traits, name)) traits[name] = profile.traits[name] as Json;
     return traits;
   }
 

@@ -91,6 +91,18 @@ describe("createSegmint", () => {
     expect(h1.querySelector("img")).toBeNull();
   });
 
+  it("keeps the traits that data-segmint-text reads in the snapshot, also on pages without that attribute", async () => {
+    document.body.insertAdjacentHTML("beforeend", `<p data-segmint-text="{{traits.company|your team}}">…</p>`);
+    const sm = start();
+    await sm.ready;
+    sm.setTraits({ company: "Acme", plan: "pro" });
+    await Promise.resolve();
+    const snapshotTraits = () => JSON.parse(localStorage.getItem("segmint:snapshot") ?? "{}").traits;
+    expect(snapshotTraits()).toEqual({ company: "Acme" });
+    await reload(); // this page has no data-segmint-text; the next one may again
+    expect(snapshotTraits()).toEqual({ company: "Acme" });
+  });
+
   it("applies trait segments on the same page view", async () => {
     const sm = start();
     await sm.ready;
