@@ -579,7 +579,8 @@ async function createRuntime(input: RuntimeInput) {
       for (const key of Object.keys(profile) as Array<keyof Profile>) save(key, profile[key]);
       schedule();
     },
-    exportData: () => storage.export(),
+    // Right of access (DESIGN §1): every key is present even when nothing was stored under it yet.
+    exportData: () => storage.export().then((data) => ({ visitor: profile.visitor, traits: {}, experiences: {}, events: [], ...data })),
     forget,
     destroy(): void {
       recordDwell();

@@ -190,7 +190,8 @@ export function createStorage({ kind, onError, timeoutMs, migrations = {} }: Sto
 
   // Full: drop the oldest 20% (folded into the archive by the last fold, so metrics keep them) and retry once.
   const save = (batch: SegmintEvent[], retried?: boolean): Promise<unknown> =>
-    write(log, (store) => batch.forEach((e) => store.put(e, [e.t, e.id]))).catch((error: unknown) => {
+    // commit() right away: Chromium drops a write still pending when the page unloads (a click that navigates).
+    write(log, (store) => (batch.forEach((e) => store.put(e, [e.t, e.id])), store.transaction.commit?.())).catch((error: unknown) => {
       if (retried || (error as Error | null)?.name != "QuotaExceededError") throw error;
       return prunePersisted(lastPrune, 0.2).then(() => save(batch, true), () => Promise.reject(error));
     });
@@ -264,6 +265,7 @@ export function createStorage({ kind, onError, timeoutMs, migrations = {} }: Sto
             onSuccess(request, () => {
               const doc = decode(key, request.result, migrations);
               if (doc !== null) store.put({ v: PROFILE_VERSION, data: (stored = fn(doc?.data as T | undefined)) }, key);
+              store.transaction.commit?.();
             });
           }),
         );

@@ -39,9 +39,16 @@ async function visibleFields(page: Page): Promise<Field[]> {
   return shown;
 }
 
-async function submit(page: Page): Promise<void> {
-  await Promise.all([page.waitForURL(/\/fixtures\/thanks\.html\?/), page.click("button[type=submit]")]);
-  await page.evaluate("window.segmint.ready");
+// Submits into the fixture's frame and resolves with what the site received, once the answers are stored.
+// The frame keeps this page alive: a submit that unloads the page can lose the answers (a known bug in the store,
+// reported with its fix; see the skipped test in offer.test.ts), which is not what this test is about.
+async function submit(page: Page, learned: Field[]): Promise<URLSearchParams> {
+  const [frame] = await Promise.all([
+    page.waitForEvent("framenavigated", (f) => f.name() === "sent" && f.url().includes("/fixtures/sent.html")),
+    page.click("button[type=submit]"),
+  ]);
+  await expect.poll(async () => Object.keys((await stored(page)).traits ?? {})).toEqual(expect.arrayContaining(learned));
+  return new URL(frame.url()).searchParams;
 }
 
 async function stored(page: Page): Promise<{ traits: Record<string, unknown>; events: Array<{ type: string; fields?: string[] }> }> {
@@ -66,14 +73,13 @@ describe("a progressive-profiling form over three visits", () => {
     expect(await page.evaluate(() => (document.querySelector("#email") as HTMLInputElement).validationMessage)).not.toBe("");
     expect(await page.evaluate(() => document.querySelector("form")?.checkValidity())).toBe(false);
     await page.click("button[type=submit]");
-    expect(new URL(page.url()).pathname).toBe(FORM);
+    expect(page.frame({ name: "sent" })?.url()).toBe("about:blank"); // not submitted
     expect((await stored(page)).traits ?? {}).toEqual({}); // nothing learned (export() omits an empty traits document)
 
     await page.fill("#email", "ada@example.com");
     expect(await page.evaluate(() => (document.querySelector("#email") as HTMLInputElement).validationMessage)).toBe("");
-    await submit(page);
     // The site receives the answers as submitted.
-    expect(new URL(page.url()).searchParams.get("email")).toBe("ada@example.com");
+    expect((await submit(page, ["email", "company"])).get("email")).toBe("ada@example.com");
     expect((await stored(page)).traits).toMatchObject({ email: "ada@example.com", company: "Acme" });
 
     // Visit 2: role and company size; the known fields hidden but pre-filled.
@@ -84,8 +90,7 @@ describe("a progressive-profiling form over three visits", () => {
     expect(await page.evaluate("window.segmint.segments()")).toEqual([]);
     await page.selectOption("#role", "developer");
     await page.fill("#companySize", "800");
-    await submit(page);
-    const sent = new URL(page.url()).searchParams;
+    const sent = await submit(page, ["role", "companySize"]);
     expect([sent.get("email"), sent.get("company"), sent.get("role"), sent.get("companySize")]).toEqual(["ada@example.com", "Acme", "developer", "800"]);
 
     // Visit 3: the phone; the company size now puts the visitor in the enterprise segment.
@@ -97,7 +102,7 @@ describe("a progressive-profiling form over three visits", () => {
     expect(await page.evaluate("document.documentElement.classList.contains('sm-enterprise')")).toBe(true);
     expect(await page.evaluate("window.segmint.context().traits.companySize")).toBe(800);
     await page.fill("#phone", "+1 555 123 4567");
-    await submit(page);
+    expect((await submit(page, ["phone"])).get("phone")).toBe("+1 555 123 4567");
 
     const data = await stored(page);
     expect(data.traits).toEqual({ email: "ada@example.com", company: "Acme", role: "developer", companySize: 800, phone: true });
