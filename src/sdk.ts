@@ -613,8 +613,18 @@ function profileOf(stored: Record<string, unknown>, now: number): Profile {
   };
 }
 
+// A preview lasts for the tab (sessionStorage), so QA can browse on; an empty `?segmint_preview=` ends it.
 function previewOf(url: string): Preview | undefined {
-  const [id, variant] = (new URL(url).searchParams.get(PREVIEW_PARAM) ?? "").split(":");
+  const param = new URL(url).searchParams.get(PREVIEW_PARAM);
+  let value = param ?? "";
+  try {
+    if (param === null) value = sessionStorage.getItem(PREVIEW_PARAM) ?? "";
+    else if (param) sessionStorage.setItem(PREVIEW_PARAM, param);
+    else sessionStorage.removeItem(PREVIEW_PARAM);
+  } catch {
+    // Storage blocked: the preview lasts for this page only.
+  }
+  const [id, variant] = value.split(":");
   return id ? { id, ...(variant && { variant }) } : undefined;
 }
 

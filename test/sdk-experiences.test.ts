@@ -102,3 +102,34 @@ describe("measurement", () => {
     expect(h1()).toBe("New");
   });
 });
+
+describe("preview", () => {
+  afterEach(() => {
+    sessionStorage.clear();
+    history.replaceState(null, "", "/");
+  });
+
+  it("?segmint_preview=<id> forces an experience for the rest of the tab, and an empty value ends it", async () => {
+    const experiences = [{ id: "vip-hero", segment: "vip", changes: [{ selector: "h1", text: "VIP" }] }];
+    const rules = { version: 1, segments: [{ id: "vip", when: { "traits.plan": "enterprise" } }], experiences };
+    history.replaceState(null, "", "/?segmint_preview=vip-hero");
+    let sm = createSegmint({ rules });
+    instances.push(sm);
+    await sm.ready;
+    expect(h1()).toBe("VIP");
+    sm.destroy();
+
+    history.replaceState(null, "", "/pricing");
+    sm = createSegmint({ rules });
+    instances.push(sm);
+    await sm.ready;
+    expect(h1()).toBe("VIP");
+    sm.destroy();
+
+    history.replaceState(null, "", "/?segmint_preview=");
+    sm = createSegmint({ rules });
+    instances.push(sm);
+    await sm.ready;
+    expect(h1()).toBe("Original");
+  });
+});
