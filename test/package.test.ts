@@ -1,0 +1,32 @@
+// @vitest-environment node
+// What npm users get: both builds load in Node, export the public API, and createSegmint is inert without a DOM
+// (server-side rendering), never throwing.
+import { createRequire } from "node:module";
+import { describe, expect, it } from "vitest";
+
+const API = ["RulesError", "compileCondition", "createSegmint", "evalCondition", "parseRules", "rulesJsonSchema", "safeParseRules"];
+
+describe("the package", () => {
+  it("the ESM and CommonJS builds export the same public API", async () => {
+    const esm = await import("../dist/segmint.mjs");
+    const cjs = createRequire(import.meta.url)("../dist/segmint.cjs");
+    expect(Object.keys(esm).sort()).toEqual(API);
+    expect(Object.keys(cjs).sort()).toEqual(API);
+  });
+
+  it("is inert during server-side rendering", async () => {
+    const { createSegmint } = await import("../dist/segmint.mjs");
+    const sm = createSegmint({ rules: { version: 1, segments: [{ id: "all", when: {} }] } });
+    await expect(sm.ready).resolves.toBeUndefined();
+    expect(sm.segments()).toEqual([]);
+    expect(() => sm.track("x")).not.toThrow();
+  });
+
+  it("the exports map points at files the build wrote", async () => {
+    const { existsSync, readFileSync } = await import("node:fs");
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    const targets = JSON.stringify(pkg.exports).match(/\.\/dist\/[^"]+/g) ?? [];
+    expect(targets.length).toBeGreaterThan(4);
+    for (const target of [...targets, pkg.bin.segmint]) expect(existsSync(new URL(`../${target}`, import.meta.url)), target).toBe(true);
+  });
+});
