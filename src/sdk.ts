@@ -80,7 +80,7 @@ const PREVIEW_PARAM = "segmint_preview";
 const RESERVED = ["id", "t", "type", "sid", "path"];
 // Calls that wait for the runtime (queued before `ready`), and reads that answer from it (with a fallback before).
 const COMMANDS = ["track", "page", "setTraits", "showOffer", "consent"] as const;
-const READS = ["context", "explain", "experiences", "nextFields"] as const;
+const READS = { context: undefined, explain: undefined, experiences: [], nextFields: [] } as const;
 
 type Runtime = Awaited<ReturnType<typeof createRuntime>>;
 
@@ -143,8 +143,9 @@ function browserSegmint(options: SegmintOptions, features: readonly Feature[]): 
     inSegment: (id: string) => instance.segments().includes(id),
     on: (event, fn) => emitter.on(event, fn),
     debug: () => {},
-    export: () => ready.then(() => runtime?.exportData() ?? {}),
-    forget: () => ready.then(() => runtime?.forget(true)),
+    // The right of access and erasure holds even when the rules could not be loaded (no runtime).
+    export: () => ready.then(() => runtime?.exportData() ?? createStorage({ onError: report }).export()),
+    forget: () => ready.then(() => (runtime ? runtime.forget(true) : createStorage({ onError: report }).clear())),
     destroy: () => {
       destroyed = true;
       guard(undefined, () => (runtime ? runtime.destroy() : page.destroy()));
@@ -160,8 +161,8 @@ function browserSegmint(options: SegmintOptions, features: readonly Feature[]): 
       else if (!destroyed) waiting.push(call);
     };
   }
-  for (const name of READS) {
-    instance[name] = ((...args: never[]) => guard(undefined, () => runtime && (runtime[name] as (...a: never[]) => unknown)(...args))) as never;
+  for (const [name, fallback] of Object.entries(READS) as Array<[keyof typeof READS, unknown]>) {
+    instance[name] = ((...args: never[]) => guard(fallback, () => (runtime ? (runtime[name] as (...a: never[]) => unknown)(...args) : fallback))) as never;
   }
   return instance;
 }

@@ -1,5 +1,5 @@
 // Consent, Global Privacy Control, export() and forget() through the public API (jsdom + fake-indexeddb).
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { IDBFactory } from "fake-indexeddb";
 import { createSegmint } from "../src/create";
 import type { Segmint } from "../src/sdk";
@@ -108,5 +108,24 @@ describe("export() and forget()", () => {
     expect(JSON.stringify({ ...localStorage })).not.toContain("ada@example.com");
     expect(JSON.stringify({ ...localStorage })).not.toContain(before);
     expect(sm.context()?.visitor.pageviews).toBe(1);
+  });
+});
+
+describe("without rules", () => {
+  it("forget() still erases what an earlier page stored, and export() still reads it", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const first = start();
+    await first.ready;
+    first.setTraits({ email: "ada@example.com" });
+    await new Promise((r) => setTimeout(r, 20));
+    first.destroy();
+    const broken = createSegmint({ rules: { version: 2 } });
+    instances.push(broken);
+    await broken.ready;
+    expect(broken.experiences()).toEqual([]);
+    expect(JSON.stringify(await broken.export())).toContain("ada@example.com");
+    await broken.forget();
+    expect(await databases()).toEqual([]);
+    expect(JSON.stringify({ ...localStorage })).not.toContain("ada@example.com");
   });
 });
