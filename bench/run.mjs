@@ -6,6 +6,9 @@ import { cpus } from "node:os";
 import { pathToFileURL } from "node:url";
 import { runConditionBench } from "./conditions.mjs";
 import { reevaluationBench, trackBench } from "./engine.mjs";
+import { kb, runSizeBench } from "./size.mjs";
+import { runBrowserBench } from "./browser.mjs";
+import { verdict, writeBenchmarksMd } from "./report.mjs";
 
 const outfile = new URL("./.build/segmint-bench.mjs", import.meta.url);
 mkdirSync(new URL("./.build/", import.meta.url), { recursive: true });
@@ -15,8 +18,15 @@ process.env.SEGMINT_MODULE ??= outfile.pathname;
 await installBrowserGlobals();
 const segmint = await import(pathToFileURL(outfile.pathname).href);
 
+// Rows: [what, measured, budget, pass] — pass is undefined for figures that are for reading, not budgets.
 const rows = [];
 const results = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length };
+
+const size = await runSizeBench();
+results.size = size;
+const { scriptTag } = size;
+rows.push(["dist/segmint.min.js (script tag), gzip", `${kb(scriptTag.gzip)} (brotli ${kb(scriptTag.brotli)})`, `≤ ${kb(scriptTag.budgetGzip)}`, scriptTag.pass]);
+for (const entry of size.imports) rows.push([`bundle of ${entry.name}`, `${kb(entry.gzip)} gzip, ${kb(entry.brotli)} brotli`, "", undefined]);
 
 const conditions = await runConditionBench();
 results.conditions = conditions;
@@ -30,13 +40,28 @@ const track = await trackBench(segmint);
 results.track = track;
 rows.push(["track() on the main thread", `${track.medianUs.toFixed(1)} µs median (p95 ${track.p95Us.toFixed(1)})`, "≤ 20 µs", track.medianUs <= 20]);
 
+const browser = await runBrowserBench();
+results.browser = browser;
+const vs = (key, unit = "ms") => {
+  const [sdk, none] = [browser.sdk[key], browser.noSdk[key]];
+  const ratio = none > 0 ? `, ${(sdk / none).toFixed(2)}×` : "";
+  return `${sdk.toFixed(1)} ${unit} (no SDK ${none.toFixed(1)}${ratio})`;
+};
+const browserRow = (what, measured) => [`browser, returning visitor: ${what}`, measured, `for reading, median of ${browser.loads}`, undefined];
+rows.push(browserRow("first personalized element correct", vs("firstCorrect")));
+rows.push(browserRow("all personalized elements correct", vs("allCorrect")));
+rows.push(browserRow("longest pre-hide", vs("prehide")));
+const { sdk, noSdk } = browser;
+rows.push(browserRow("long tasks (> 50 ms) during load", `${sdk.longTasks} totalling ${sdk.longTaskMs.toFixed(1)} ms (no SDK ${noSdk.longTasks}, ${noSdk.longTaskMs.toFixed(1)} ms)`));
+
 printTable(rows);
 writeFileSync(new URL("./results.json", import.meta.url), JSON.stringify(results, null, 2) + "\n");
-if (rows.some((row) => !row[3])) process.exitCode = 1;
+writeBenchmarksMd(rows, results);
+if (rows.some((row) => row[3] === false)) process.exitCode = 1;
 
 function printTable(table) {
   const head = ["what", "measured", "budget", ""];
-  const cells = [head, ...table.map(([a, b, c, ok]) => [a, b, c, ok ? "PASS" : "FAIL"])];
+  const cells = [head, ...table.map(([a, b, c, ok]) => [a, b, c, verdict(ok)])];
   const widths = head.map((_, i) => Math.max(...cells.map((r) => String(r[i]).length)));
   console.log("");
   for (const row of cells) console.log(row.map((cell, i) => String(cell).padEnd(widths[i])).join("  "));

@@ -60,7 +60,15 @@ function content(element: Element, change: Change, env: ChangeEnv): Undo | undef
 
 function cloneTemplate(selector: string): Node {
   const template = document.querySelector(selector);
-  return template instanceof HTMLTemplateElement ? template.content.cloneNode(true) : new DocumentFragment();
+  return template instanceof HTMLTemplateElement ? withoutScripts(template.content.cloneNode(true) as DocumentFragment) : new DocumentFragment();
+}
+
+/** Removes every `<script>` (HTML or SVG) from a template's clone. */
+// A <script> parsed inside a <template> was never "already started", so its clone RUNS once inserted (checked in
+// Chromium 156): a rule may move the page's markup around, never make the page run code.
+function withoutScripts(fragment: DocumentFragment): DocumentFragment {
+  fragment.querySelectorAll("script").forEach((script) => script.remove());
+  return fragment;
 }
 
 // Element.setHTML applies the browser's own safe sanitizer (Sanitizer API); only without it is the site's used.

@@ -77,7 +77,10 @@ function build(doc: Document, experienceId: string, offer: Offer, onError?: OnEr
     const source = doc.querySelector(template);
     if (source?.localName !== "template") return undefined;
     // importNode, not cloneNode: custom elements in the template upgrade in the page's document.
-    dialog.append(doc.importNode((source as HTMLTemplateElement).content, true));
+    const content = doc.importNode((source as HTMLTemplateElement).content, true);
+    // A cloned template's <script> would run once inserted: an offer shows markup, never runs code.
+    content.querySelectorAll("script").forEach((script) => script.remove());
+    dialog.append(content);
   } else {
     if (title) add("h2", "title", title);
     if (body) add("p", "body", body);

@@ -87,12 +87,13 @@ const FIELDS: { [F in Field]-?: [entry: (value: Json, t: number) => Bucket[F], m
 /** Combines `value` into one field of `bucket` (changing the bucket only). */
 function put(bucket: Bucket, field: Field, value: unknown): void {
   const b = bucket as unknown as Record<string, unknown>;
-  b[field] = field in b ? (FIELDS[field][1] as (a: unknown, b: unknown) => unknown)(b[field], value) : value;
+  b[field] = Object.prototype.hasOwnProperty.call(b, field) ? (FIELDS[field][1] as (a: unknown, b: unknown) => unknown)(b[field], value) : value;
 }
 
 /** Folds bucket `b` (newer events) into bucket `a` (older events), changing `a` only. */
+// Own keys only, here and below: for…in would also walk what a page added to Object.prototype.
 function fold(a: Bucket, b: Bucket): Bucket {
-  for (const field in b) put(a, field as Field, b[field as Field]);
+  for (const field of Object.keys(b)) put(a, field as Field, b[field as Field]);
   return a;
 }
 
@@ -143,7 +144,7 @@ export function addEvent(rollup: Rollup, spec: MetricSpec, event: SegmintEvent, 
     : null;
   const entry = event.type == type && value !== undefined ? FIELDS[field][0](value as Json, event.t) : undefined;
   if (entry !== undefined && (!spec.where || spec.where(event))) {
-    const bucket = (rollup.buckets[spec.def.withinDays ? day : "all"] ||= { count: 0 });
+    const bucket = bucketAt(rollup, spec.def.withinDays ? day : "all");
     if (field != "count") bucket.count++;
     put(bucket, field, entry);
   }
@@ -156,8 +157,14 @@ export function addEvent(rollup: Rollup, spec: MetricSpec, event: SegmintEvent, 
  */
 export function mergeRollups(a: Rollup, b: Rollup): Rollup {
   const out = emptyRollup();
-  for (const { buckets } of [a, b]) for (const key in buckets) fold((out.buckets[key] ||= { count: 0 }), buckets[key] as Bucket);
+  for (const { buckets } of [a, b]) for (const key of Object.keys(buckets)) fold(bucketAt(out, key), buckets[key] as Bucket);
   return out;
+}
+
+/** The rollup's own bucket under `key`, created empty when missing (never one a page put on Object.prototype). */
+function bucketAt(rollup: Rollup, key: string | number): Bucket {
+  const { buckets } = rollup;
+  return Object.prototype.hasOwnProperty.call(buckets, key) ? (buckets[key] as Bucket) : (buckets[key] = { count: 0 });
 }
 
 /**
@@ -174,7 +181,7 @@ export function metricValue(spec: MetricSpec, rollup: Rollup, now: number, today
   const { kind, field } = parse(spec.def);
   const total: Bucket = { count: 0 };
   // "all" is never inside a window: Number("all") is NaN
-  for (const key in rollup.buckets) if (!withinDays || Number(key) > today - withinDays) fold(total, rollup.buckets[key] as Bucket);
+  for (const key of Object.keys(rollup.buckets)) if (!withinDays || Number(key) > today - withinDays) fold(total, rollup.buckets[key] as Bucket);
   const { count, [field]: acc } = total;
   if (kind == "distinct") return (acc as string[] | undefined)?.length ?? 0;
   if (kind == "avg") return count ? (acc as number) / count : null;
@@ -188,7 +195,7 @@ export function metricValue(spec: MetricSpec, rollup: Rollup, now: number, today
  * stored rollup stays bounded. The all-time bucket is kept (Number("all") is NaN). Returns the same rollup, mutated.
  */
 export function pruneRollup(rollup: Rollup, oldestDayToKeep: number): Rollup {
-  for (const key in rollup.buckets) if (Number(key) < oldestDayToKeep) delete rollup.buckets[key];
+  for (const key of Object.keys(rollup.buckets)) if (Number(key) < oldestDayToKeep) delete rollup.buckets[key];
   return rollup;
 }
 

@@ -55,7 +55,8 @@ const bareHost = (host: string): string => host.replace(/^www\./, "");
 /** `utm_source` … `utm_content` from a page's query (names matched case-insensitively, first wins; empty values left out). */
 export function parseUtm(query: Record<string, string>): Utm {
   const utm: Record<string, string> = {};
-  for (const key in query) {
+  // Own keys only: for…in would also walk what a page added to Object.prototype.
+  for (const key of Object.keys(query)) {
     const field = /^utm_(source|medium|campaign|term|content)$/i.exec(key)?.[1]!.toLowerCase();
     const value = bounded(query[key]);
     if (field && value) utm[field] ??= value;

@@ -38,6 +38,14 @@ describe("applyChange", () => {
   it("inserts a template's nodes", () =>
     roundTrip({ selector: "#x", insert: { position: "append", template: "#promo" } }, () => expect(element.querySelector("b")?.textContent).toBe("Promo")));
 
+  // A <script> cloned out of a <template> runs once inserted (Chromium does; test/e2e/security.test.ts proves it).
+  it("clones a template without its <script>s, HTML or SVG", () => {
+    document.body.insertAdjacentHTML("beforeend", `<template id="scripted"><script>1</script><b>kept</b><svg><script>2</script></svg></template>`);
+    roundTrip({ selector: "#x", template: "#scripted" }, () => expect(element.innerHTML).toBe("<b>kept</b><svg></svg>"));
+    roundTrip({ selector: "#x", insert: { position: "append", template: "#scripted" } }, () => expect(element.querySelectorAll("script")).toHaveLength(0));
+    expect(document.querySelectorAll("#scripted")[0]?.innerHTML).toContain("<script>1</script>"); // the page's template is left alone
+  });
+
   it("sets href and attributes, removing one set to null", () =>
     roundTrip({ selector: "#x", href: "/docs", attributes: { title: "Hi", "data-keep": null } }, () => {
       expect(element.getAttribute("href")).toBe("/docs");

@@ -214,6 +214,13 @@ describe("openOffer from a <template>", () => {
     expect(hooks.onAccept).toHaveBeenCalledWith(new URL("/signup", location.href).href);
   });
 
+  it("drops the template's <script>s (a cloned one would run once inserted)", () => {
+    document.body.insertAdjacentHTML("beforeend", `<template id="scripted"><h2>Offer</h2><script>1</script><svg><script>2</script></svg></template>`);
+    open({ template: "#scripted" });
+    expect(dialog()?.querySelector("h2")?.textContent).toBe("Offer");
+    expect(dialog()?.querySelectorAll("script")).toHaveLength(0);
+  });
+
   it("returns undefined when the selector matches no <template>", () => {
     expect(open({ template: "#missing" })).toBeUndefined();
     document.body.insertAdjacentHTML("beforeend", `<div id="not-a-template"></div>`);
