@@ -2,20 +2,23 @@
 // What npm users get: both builds load in Node, export the public API, and createSegmint is inert without a DOM
 // (server-side rendering), never throwing.
 import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 
+// A path built at run time: the type-check runs before the build, when dist/ does not exist yet.
+const built = (name: string) => pathToFileURL(fileURLToPath(new URL("..", import.meta.url)) + "/dist/" + name).href;
 const API = ["RulesError", "compileCondition", "createSegmint", "evalCondition", "parseRules", "rulesJsonSchema", "safeParseRules"];
 
 describe("the package", () => {
   it("the ESM and CommonJS builds export the same public API", async () => {
-    const esm = await import("../dist/segmint.mjs");
+    const esm = await import(built("segmint.mjs"));
     const cjs = createRequire(import.meta.url)("../dist/segmint.cjs");
     expect(Object.keys(esm).sort()).toEqual(API);
     expect(Object.keys(cjs).sort()).toEqual(API);
   });
 
   it("is inert during server-side rendering", async () => {
-    const { createSegmint } = await import("../dist/segmint.mjs");
+    const { createSegmint } = await import(built("segmint.mjs"));
     const sm = createSegmint({ rules: { version: 1, segments: [{ id: "all", when: {} }] } });
     await expect(sm.ready).resolves.toBeUndefined();
     expect(sm.segments()).toEqual([]);
