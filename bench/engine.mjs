@@ -100,3 +100,18 @@ function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
+
+/** Bytes IndexedDB holds per 1,000 typical events (fake-indexeddb: keys plus structured-clone-sized JSON values). */
+export async function storageBench({ createStorage }, { count = 1000 } = {}) {
+  const { IDBFactory } = await import("fake-indexeddb");
+  globalThis.indexedDB = new IDBFactory(); // an empty database, not the track() bench's
+  const storage = createStorage({ kind: "indexeddb" });
+  await storage.load();
+  for (const event of benchEvents(Date.UTC(2026, 10, 20, 12), count)) storage.append(event);
+  await storage.flush();
+  const { events } = await storage.export();
+  // Each event is stored under its own [t, id] key; JSON length approximates the structured clone's size.
+  const bytes = events.reduce((sum, e) => sum + JSON.stringify(e).length + JSON.stringify([e.t, e.id]).length, 0);
+  await storage.clear();
+  return { events: events.length, bytes, bytesPerEvent: bytes / Math.max(1, events.length) };
+}

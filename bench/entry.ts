@@ -3,3 +3,4 @@ export { createEngine } from "../src/rules/engine";
 export { compileRules } from "../src/rules/compile";
 export { compileCondition } from "../src/rules/condition";
 export { createSegmint } from "../src/create";
+export { createStorage } from "../src/store/storage";

@@ -5,7 +5,7 @@ import { writeFileSync, mkdirSync } from "node:fs";
 import { cpus } from "node:os";
 import { pathToFileURL } from "node:url";
 import { runConditionBench } from "./conditions.mjs";
-import { reevaluationBench, trackBench } from "./engine.mjs";
+import { reevaluationBench, storageBench, trackBench } from "./engine.mjs";
 import { kb, runSizeBench } from "./size.mjs";
 import { runBrowserBench } from "./browser.mjs";
 import { verdict, writeBenchmarksMd } from "./report.mjs";
@@ -39,6 +39,10 @@ rows.push(["re-evaluation, 5,000 events / 50 metrics / 100 segments", `${reevalu
 const track = await trackBench(segmint);
 results.track = track;
 rows.push(["track() on the main thread", `${track.medianUs.toFixed(1)} µs median (p95 ${track.p95Us.toFixed(1)})`, "≤ 20 µs", track.medianUs <= 20]);
+
+const storage = await storageBench(segmint);
+results.storage = storage;
+rows.push(["IndexedDB growth per 1,000 events", `${(storage.bytes / 1024).toFixed(1)} KB (${storage.bytesPerEvent.toFixed(0)} bytes/event, ${storage.events} stored)`, "for reading", undefined]);
 
 const browser = await runBrowserBench();
 results.browser = browser;

@@ -56,6 +56,11 @@ export function createEngine(rules: Rules, tzOffsetMinutes: number) {
   const tagRules: TagRule[] = rules.interests.tags.map((r) => ({ test: compileCondition(r.when, rules.groups), tags: r.tags }));
   const halfLife = rules.interests.halfLifeDays;
   let rollups = new Map<string, Rollup>();
+  // Metric values are cached between evaluations: one event changes only the metrics of its type, and a window
+  // moves only when the day changes. daysSince reads the clock, so it is always recomputed (it is cheap).
+  let cached = new Map<string, Json>();
+  const types = new Map(specs.map((spec) => [spec.name, eventType(spec)]));
+  let cachedDay = NaN;
   let interests: InterestState = {};
   let searches: string[] = [];
   let pages: string[] = [];
@@ -67,6 +72,7 @@ export function createEngine(rules: Rules, tzOffsetMinutes: number) {
     for (const spec of specs) {
       const rollup = rollups.get(spec.name) ?? emptyRollup();
       rollups.set(spec.name, addEvent(rollup, spec, event, dayOf(event.t)));
+      if (types.get(spec.name) === event.type) cached.delete(spec.name);
     }
     rememberRecent(event);
     countSession(event);
@@ -84,10 +90,26 @@ export function createEngine(rules: Rules, tzOffsetMinutes: number) {
     if (event.type === "dwell" && typeof event.seconds === "number") sessionCounts.seconds += event.seconds;
   }
 
+  function metricValues(now: number): Record<string, Json> {
+    const today = dayOf(now);
+    if (today !== cachedDay) (cached = new Map()), (cachedDay = today);
+    const values: Record<string, Json> = {};
+    for (const spec of specs) {
+      let value = cached.get(spec.name);
+      if (value === undefined || spec.def.daysSince !== undefined) {
+        value = metricValue(spec, rollups.get(spec.name) ?? emptyRollup(), now, today);
+        cached.set(spec.name, value);
+      }
+      values[spec.name] = value;
+    }
+    return values;
+  }
+
   return {
     /** Replaces the history: the archive of pruned events, then the stored events in time order. */
     load(events: readonly SegmintEvent[], archive: Archive | undefined): void {
       rollups = archivedRollups(specs, archive);
+      cached = new Map();
       interests = archive?.interests ?? {};
       searches = [];
       pages = [];
@@ -97,7 +119,7 @@ export function createEngine(rules: Rules, tzOffsetMinutes: number) {
     add,
     /** Builds the context and decides segments, in rules order. */
     evaluate(env: Environment, previous: readonly string[], stickyUntil: Record<string, number>): Evaluation {
-      const metrics = metricValues(specs, rollups, env.now, dayOf(env.now));
+      const metrics = metricValues(env.now);
       const context = buildContext(env, metrics, sessionCounts, searches, pages, tzOffsetMinutes);
       context.interests = interestScores(interests, env.now, halfLife);
       context.page = { ...context.page, tags: tagsForPage(env.page.tags, tagRules, context) };
@@ -158,10 +180,10 @@ function specKey(spec: MetricSpec): string {
   return JSON.stringify(spec.def);
 }
 
-function metricValues(specs: readonly MetricSpec[], rollups: Map<string, Rollup>, now: number, today: number) {
-  const values: Record<string, Json> = {};
-  for (const spec of specs) values[spec.name] = metricValue(spec, rollups.get(spec.name) ?? emptyRollup(), now, today);
-  return values;
+// The event type a metric reads: "purchase" for { sum: "purchase.value" } or { count: "purchase" }.
+function eventType(spec: MetricSpec): string {
+  const target = Object.values(spec.def).find((v): v is string => typeof v === "string") ?? "";
+  return target.split(".")[0] as string;
 }
 
 function buildContext(
