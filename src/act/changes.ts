@@ -102,8 +102,12 @@ function classes(element: Element, change: Change): Undo | undefined {
 
 // `hidden` plus segmint's `segmint-hidden` class (display: none !important), so author CSS cannot undo it.
 function setHidden(element: Element, hide: boolean): Undo {
-  const had = [element.hasAttribute("hidden"), element.classList.contains("segmint-hidden")];
+  const had = [element.hasAttribute("hidden"), element.classList.contains("segmint-hidden"), element.hasAttribute("class")];
   const set = (attribute: boolean, cls: boolean) => (element.toggleAttribute("hidden", attribute), element.classList.toggle("segmint-hidden", cls));
   set(hide, hide);
-  return () => set(had[0] as boolean, had[1] as boolean);
+  return () => {
+    set(had[0] as boolean, had[1] as boolean);
+    // Removing the last class leaves `class=""`: an element that had no class attribute gets none back.
+    if (!had[2] && element.getAttribute("class") === "") element.removeAttribute("class");
+  };
 }
