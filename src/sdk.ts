@@ -216,6 +216,7 @@ async function createRuntime(input: RuntimeInput) {
   const textTraits = new Set(Object.keys(known?.traits ?? {}));
   let decisions: ExperienceDecision[] = [];
   let pageUrl = location.href;
+  let pagePath = location.pathname;
   let referrer = document.referrer;
   let exposed = new Set<string>();
   let goalsMet = new Set<string>();
@@ -247,7 +248,7 @@ async function createRuntime(input: RuntimeInput) {
 
   function record(type: string, props: Record<string, Json | undefined> = {}, at = now()): SegmintEvent {
     const session = profile.session as SessionState;
-    const event = { ...withoutReserved(props), id: randomId(), t: at, type, sid: session.id, path: new URL(pageUrl).pathname } as SegmintEvent;
+    const event = { ...withoutReserved(props), id: randomId(), t: at, type, sid: session.id, path: pagePath } as SegmintEvent;
     engine.add(event);
     if (!persisting()) buffered.push(event);
     storage.append(event);
@@ -264,6 +265,7 @@ async function createRuntime(input: RuntimeInput) {
 
   function startPage(url: string, first: boolean): void {
     pageUrl = url;
+    pagePath = new URL(url).pathname;
     exposed = new Set();
     goalsMet = new Set();
     const query = Object.fromEntries(new URL(url).searchParams);
@@ -477,7 +479,7 @@ async function createRuntime(input: RuntimeInput) {
 
   function checkpointDwell(seconds: number, id = span, final = false): void {
     const { id: sid } = profile.session as SessionState;
-    if (persisting()) writeAhead({ id, t: now(), final, sid, path: new URL(pageUrl).pathname, seconds, tags: context.page.tags });
+    if (persisting()) writeAhead({ id, t: now(), final, sid, path: pagePath, seconds, tags: context.page.tags });
   }
 
   // Spans of pages that ended (final) or were closed abruptly (not updated for three checkpoints) whose dwell

@@ -59,7 +59,9 @@ export function createEngine(rules: Rules, tzOffsetMinutes: number) {
   // Metric values are cached between evaluations: one event changes only the metrics of its type, and a window
   // moves only when the day changes. daysSince reads the clock, so it is always recomputed (it is cheap).
   let cached = new Map<string, Json>();
-  const types = new Map(specs.map((spec) => [spec.name, eventType(spec)]));
+  // Each event only touches the metrics that read its type.
+  const byType = new Map<string, MetricSpec[]>();
+  for (const spec of specs) byType.set(eventType(spec), [...(byType.get(eventType(spec)) ?? []), spec]);
   let cachedDay = NaN;
   let interests: InterestState = {};
   let searches: string[] = [];
@@ -69,10 +71,10 @@ export function createEngine(rules: Rules, tzOffsetMinutes: number) {
   const dayOf = (t: number) => dayNumber(t, tzOffsetMinutes);
 
   function add(event: SegmintEvent): void {
-    for (const spec of specs) {
-      const rollup = rollups.get(spec.name) ?? emptyRollup();
-      rollups.set(spec.name, addEvent(rollup, spec, event, dayOf(event.t)));
-      if (types.get(spec.name) === event.type) cached.delete(spec.name);
+    const day = dayOf(event.t);
+    for (const spec of byType.get(event.type) ?? []) {
+      rollups.set(spec.name, addEvent(rollups.get(spec.name) ?? emptyRollup(), spec, event, day));
+      cached.delete(spec.name);
     }
     rememberRecent(event);
     countSession(event);
