@@ -1,6 +1,6 @@
 // @vitest-environment node
 // What the script bundle must not carry (STYLE.md). Its gzip budget (DESIGN §5: 16 KB) is checked by `npm run size`,
-// which fails today (about 23.8 KB with every DESIGN feature): issue 2 is blocked on that decision, so the budget is
+// which fails today (about 23.7 KB with every DESIGN feature): issue 2 is blocked on that decision, so the budget is
 // not yet a gate of `npm test` — see README "Size".
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
