@@ -4,6 +4,7 @@ import { compileRules } from "./rules/compile";
 import type { Rules } from "./rules/types";
 import { readRulesCache, type CachedRules } from "./store/rules-cache";
 import { ErrorCodes, type Report } from "./report";
+import { isValidSelector } from "./act/prehide";
 
 const TIMEOUT_MS = 5000;
 
@@ -64,7 +65,7 @@ export async function fetchRules(url: string, report: Report, cached?: CachedRul
 // A rules file that is not JSON or that the runtime compiler rejects leaves the page untouched (DESIGN §2).
 function compiled(json: unknown, report: Report, from: Omit<LoadedRules, "rules"> = {}): LoadedRules | undefined {
   try {
-    const result = compileRules(typeof json === "string" ? JSON.parse(json) : json, { isValidSelector });
+    const result = compileRules(typeof json === "string" ? JSON.parse(json) : json, { isValidSelector: (s) => isValidSelector(document, s) });
     if (result.ok) return { rules: result.rules, ...from };
     const issues = result.issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`);
     report(ErrorCodes.rulesInvalid, `rules rejected, page untouched (\`npx segmint validate\` lists every problem): ${issues.join("; ")}`);
@@ -74,11 +75,3 @@ function compiled(json: unknown, report: Report, from: Omit<LoadedRules, "rules"
   return undefined;
 }
 
-function isValidSelector(selector: string): boolean {
-  try {
-    document.createDocumentFragment().querySelector(selector);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -18,6 +18,7 @@ import { searchFromUrl, watchSearchForms } from "./track/search";
 import { watchClicks } from "./track/clicks";
 import { deviceInfo } from "./track/device";
 import { randomId } from "./track/ids";
+import { listen } from "./track/listen";
 import { createPageSide, setSegmentClasses, wantedOf, type PageSide } from "./act/early";
 import { afterSeconds, atScrollDepth } from "./act/triggers";
 import type { Feature, FeatureHooks } from "./features/types";
@@ -448,8 +449,8 @@ async function createRuntime(input: RuntimeInput) {
       watchBackForward(() => navigate(location.href, true), onError),
       watchSearchForms((query) => (record("search", { query }), schedule()), { params: rules.tracking.searchParams, onError }),
       watchClicks({ goalSelectors: clickGoals, onGoal: (goal) => clickGoal(goal.name, goal.href, goal.experience), onError }),
-      listen(window, "pagehide", flush),
-      listen(document, "visibilitychange", () => document.visibilityState === "hidden" && flush()),
+      listen(window, "pagehide", flush, onError),
+      listen(document, "visibilitychange", () => document.visibilityState === "hidden" && flush(), onError),
     );
   }
 
@@ -655,11 +656,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function pushDataLayer(entry: Record<string, string>): void {
   const layer = (window as { dataLayer?: unknown }).dataLayer;
   if (Array.isArray(layer)) layer.push(entry);
-}
-
-function listen(target: EventTarget, type: string, handler: () => void): () => void {
-  target.addEventListener(type, handler);
-  return () => target.removeEventListener(type, handler);
 }
 
 function guarded(report: Report, fn: () => void): void {

@@ -48,11 +48,17 @@ export function createPrehider(doc: Document) {
 /** The prehider `createPrehider` returns. */
 export type Prehider = ReturnType<typeof createPrehider>;
 
-function isSelector(doc: Document, selector: string): boolean {
+/** Whether the browser's own parser accepts `selector` (what querySelector would). */
+export function isValidSelector(doc: Document, selector: string): boolean {
   try {
     doc.createDocumentFragment().querySelector(selector);
-    return !selector.includes("{") && !selector.includes("}");
+    return true;
   } catch {
     return false;
   }
+}
+
+// A selector becomes a rule in our stylesheet: braces could close it and start another rule.
+function isSelector(doc: Document, selector: string): boolean {
+  return isValidSelector(doc, selector) && !selector.includes("{") && !selector.includes("}");
 }
