@@ -13,12 +13,13 @@ const minify = () =>
 
 export default [
   {
-    input: "src/index.ts",
+    // npm: `segmint` and `segmint/debug`; createSegmint imports the panel's chunk only when debug() asks for it.
+    input: { segmint: "src/index.ts", debug: "src/debug/index.ts" },
     external: npmExternal,
     plugins: [nodeResolve({ extensions: [".ts", ".js"] }), transpile()],
     output: [
-      { file: "dist/segmint.mjs", format: "es", sourcemap: true },
-      { file: "dist/segmint.cjs", format: "cjs", sourcemap: true, exports: "named" },
+      { dir: "dist", format: "es", sourcemap: true, entryFileNames: "[name].mjs", chunkFileNames: "chunks/[name]-[hash].mjs" },
+      { dir: "dist", format: "cjs", sourcemap: true, exports: "named", entryFileNames: "[name].cjs", chunkFileNames: "chunks/[name]-[hash].cjs" },
     ],
   },
   {
@@ -27,6 +28,18 @@ export default [
     input: "src/browser.ts",
     plugins: [nodeResolve({ browser: true, extensions: [".ts", ".js"] }), transpile()],
     output: { file: "dist/segmint.min.js", format: "iife", sourcemap: true, plugins: [minify()] },
+  },
+  {
+    // The debug panel for script-tag sites, fetched by segmint.min.js from beside itself when asked for.
+    input: "src/debug/browser.ts",
+    plugins: [nodeResolve({ browser: true, extensions: [".ts", ".js"] }), transpile()],
+    output: { file: "dist/segmint.debug.js", format: "iife", sourcemap: true, plugins: [minify()] },
+  },
+  {
+    // The demo's rules playground (demo/playground/): the schema and `simulate` in the browser. Not published.
+    input: "demo/playground/playground.ts",
+    plugins: [nodeResolve({ browser: true, extensions: [".ts", ".js"] }), transpile()],
+    output: { file: "dist/segmint.playground.js", format: "iife", sourcemap: true, plugins: [minify()] },
   },
   {
     input: "src/cli-main.ts",

@@ -30,6 +30,8 @@ function writeDeclarationEntries() {
   writeFileSync("dist/types-cjs/package.json", '{ "type": "commonjs" }\n');
   writeFileSync("dist/segmint.d.mts", 'export * from "./types/index.js";\n');
   writeFileSync("dist/segmint.d.cts", 'export * from "./types-cjs/index.js";\n');
+  writeFileSync("dist/debug.d.mts", 'export * from "./types/debug/index.js";\n');
+  writeFileSync("dist/debug.d.cts", 'export * from "./types-cjs/debug/index.js";\n');
 }
 
 function resolveSpecifier(fromFile, spec) {

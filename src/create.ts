@@ -5,5 +5,6 @@ import { profiling } from "./features/profiling";
 
 /** Creates a segmint instance; synchronous, never throws. Outside a browser (SSR) the instance is inert. */
 export function createSegmint(options?: SegmintOptions): Segmint {
-  return createSegmintWith([offers, profiling], options);
+  // The panel is a chunk of its own, imported only when debug() asks for it.
+  return createSegmintWith([offers, profiling], options, () => import("./debug/index"));
 }

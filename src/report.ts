@@ -10,6 +10,7 @@ export const ErrorCodes = {
   changeRefused: "SEGMINT_CHANGE_REFUSED",
   offerFailed: "SEGMINT_OFFER_FAILED",
   badCall: "SEGMINT_BAD_CALL",
+  debugUnavailable: "SEGMINT_DEBUG_UNAVAILABLE",
   internal: "SEGMINT_INTERNAL",
 } as const;
 

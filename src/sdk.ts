@@ -51,6 +51,28 @@ export interface ExperienceStatus {
   reason?: string;
 }
 
+/** What the debug panel (src/debug/, a separate bundle) reads and does; it never reaches the runtime's insides. */
+export interface DebugHandle {
+  instance: Segmint;
+  /** The rules in use, or undefined while none could be loaded. */
+  rules(): Rules | undefined;
+  /** The rules file's URL when the rules came from one. */
+  rulesUrl: string | undefined;
+  /** The last problems reported (`on("error")` payloads), oldest first. */
+  problems(): Array<{ code: string; message: string }>;
+  /** Segments forced on for QA in this tab (sessionStorage), whatever their conditions say. */
+  forced(): string[];
+  force(segmentIds: string[]): void;
+}
+
+/** An open debug panel. */
+export interface DebugPanel {
+  close(): void;
+}
+
+/** Loads the debug panel's code; each entry knows where it lives (a script next to the tag, or a chunk). */
+export type DebugLoader = () => Promise<{ openDebugPanel(handle: DebugHandle): DebugPanel }>;
+
 /** A segmint instance (DESIGN §1). */
 export interface Segmint {
   readonly ready: Promise<void>;
@@ -77,6 +99,9 @@ export interface Segmint {
 const DAY = 86_400_000;
 const CHECKPOINT_MS = 5000;
 const PREVIEW_PARAM = "segmint_preview";
+const DEBUG_PARAM = "segmint_debug";
+const FORCE_KEY = "segmint_force";
+const MAX_PROBLEMS = 50;
 // Event fields a custom event's props may not overwrite (DESIGN §3).
 const RESERVED = ["id", "t", "type", "sid", "path"];
 // Calls that wait for the runtime (queued before `ready`), and reads that answer from it (with a fallback before).
@@ -89,24 +114,28 @@ type Runtime = Awaited<ReturnType<typeof createRuntime>>;
  * Creates a segmint instance with the given optional features (offers, progressive profiling); synchronous, never
  * throws. Outside a browser (SSR) the instance is inert. The entries decide which features a build carries.
  */
-export function createSegmintWith(features: readonly Feature[], options: SegmintOptions = {}): Segmint {
+export function createSegmintWith(features: readonly Feature[], options: SegmintOptions = {}, loadDebug?: DebugLoader): Segmint {
   try {
-    if (typeof document === "object") return browserSegmint(options, features);
+    if (typeof document === "object") return browserSegmint(options, features, loadDebug);
   } catch (error) {
     console.warn(`[segmint] ${ErrorCodes.internal}:`, error);
   }
   return inertSegmint();
 }
 
-function browserSegmint(options: SegmintOptions, features: readonly Feature[]): Segmint {
+function browserSegmint(options: SegmintOptions, features: readonly Feature[], loadDebug?: DebugLoader): Segmint {
   const css = features.map((f) => f.css ?? "").join("");
   const now = options.now ?? Date.now;
   const emitter = createEmitter((name, error) => report(ErrorCodes.listenerFailed, `on("${name}") listener threw: ${error}`));
-  const report = createReporter((problem) => emitter.emit("error", problem));
+  const problems: Array<{ code: string; message: string }> = [];
+  const report = createReporter((problem) => (problems.push(problem) > MAX_PROBLEMS && problems.shift(), emitter.emit("error", problem)));
+  const forced = new Set(tabSetting(location.href, FORCE_KEY)?.split(",").filter(Boolean));
   const page = createPageSide(document, { sanitize: options.sanitize, refuse: (reason) => report(ErrorCodes.changeRefused, reason) });
   const snapshot = readSnapshot();
   const early = syncRules(options.rules, report);
   let runtime: Runtime | undefined;
+  let rules = early?.rules;
+  let panel: Promise<DebugPanel | undefined> | undefined;
   let destroyed = false;
   const waiting: Array<(r: Runtime) => void> = [];
   if (early) {
@@ -118,8 +147,9 @@ function browserSegmint(options: SegmintOptions, features: readonly Feature[]): 
     const loaded = early ?? (await loadRules(options.rules, report));
     if (!loaded || destroyed) return page.destroy();
     if (!early) page.adopt(loaded.rules, css);
+    rules = loaded.rules;
     const consent = consentOf(options.consent, loaded.rules.tracking.consent);
-    const created = await createRuntime({ loaded, consent, now, emitter, report, storageKind: options.storage, page, features });
+    const created = await createRuntime({ loaded, consent, now, emitter, report, storageKind: options.storage, page, features, forced });
     if (destroyed) return created.destroy();
     runtime = created;
     for (const call of waiting.splice(0)) call(created);
@@ -143,12 +173,13 @@ function browserSegmint(options: SegmintOptions, features: readonly Feature[]): 
     segments: () => guard([], () => (runtime ? runtime.segments() : (snapshot?.segments.slice() ?? []))),
     inSegment: (id: string) => instance.segments().includes(id),
     on: (event, fn) => emitter.on(event, fn),
-    debug: () => {},
+    debug: (open = true) => guard(undefined, () => (open ? openPanel() : closePanel())),
     // The right of access and erasure holds even when the rules could not be loaded (no runtime).
     export: () => ready.then(() => runtime?.exportData() ?? createStorage({ onError: report }).export()),
     forget: () => ready.then(() => (runtime ? runtime.forget(true) : createStorage({ onError: report }).clear())),
     destroy: () => {
       destroyed = true;
+      closePanel();
       guard(undefined, () => (runtime ? runtime.destroy() : page.destroy()));
       runtime = undefined;
       emitter.clear();
@@ -165,6 +196,31 @@ function browserSegmint(options: SegmintOptions, features: readonly Feature[]): 
   for (const [name, fallback] of Object.entries(READS) as Array<[keyof typeof READS, unknown]>) {
     instance[name] = ((...args: never[]) => guard(fallback, () => (runtime ? (runtime[name] as (...a: never[]) => unknown)(...args) : fallback))) as never;
   }
+  const handle: DebugHandle = {
+    instance,
+    rules: () => rules,
+    rulesUrl: typeof options.rules === "string" ? new URL(options.rules, location.href).href : undefined,
+    problems: () => problems.slice(),
+    forced: () => Array.from(forced),
+    force(ids) {
+      forced.clear();
+      for (const id of ids) forced.add(id);
+      writeTabSetting(FORCE_KEY, Array.from(forced).join(","));
+      runtime?.refresh();
+    },
+  };
+  function openPanel(): void {
+    if (panel || destroyed) return;
+    if (!loadDebug) return report(ErrorCodes.debugUnavailable, "debug(): this build cannot load the debug panel");
+    panel = loadDebug()
+      .then((module) => (destroyed ? undefined : module.openDebugPanel(handle)))
+      .catch((error) => ((panel = undefined), report(ErrorCodes.debugUnavailable, `the debug panel could not be loaded: ${error}`), undefined));
+  }
+  function closePanel(): void {
+    void panel?.then((open) => open?.close());
+    panel = undefined;
+  }
+  if (options.debug || tabSetting(location.href, DEBUG_PARAM) === "1") instance.debug(true);
   return instance;
 }
 
@@ -184,6 +240,8 @@ interface RuntimeInput {
   storageKind: "indexeddb" | "memory" | undefined;
   page: PageSide;
   features: readonly Feature[];
+  /** Segments forced on for QA in this tab; their events and the tab's exposures carry `qa: true`. */
+  forced: ReadonlySet<string>;
 }
 
 interface Profile {
@@ -195,7 +253,7 @@ interface Profile {
 }
 
 async function createRuntime(input: RuntimeInput) {
-  const { loaded: { rules }, now, emitter, report, page } = input;
+  const { loaded: { rules }, now, emitter, report, page, forced } = input;
   let consent = input.consent;
   let storage = openStorage(input.storageKind, consent, report);
   const stored = await storage.load();
@@ -299,7 +357,7 @@ async function createRuntime(input: RuntimeInput) {
   function evaluate(): void {
     queued = false;
     const before = segments;
-    const evaluation = engine.evaluate(environment(), before, profile.sticky);
+    const evaluation = engine.evaluate(environment(), before, profile.sticky, forced);
     context = evaluation.context;
     segments = context.segments;
     if (JSON.stringify(evaluation.stickyUntil) !== JSON.stringify(profile.sticky)) save("sticky", (profile.sticky = evaluation.stickyUntil));
@@ -312,8 +370,8 @@ async function createRuntime(input: RuntimeInput) {
 
   function announce(entered: string[], exited: string[], before: string[]): void {
     setSegmentClasses(document, before, segments);
-    for (const segment of entered) record("segment", { segment, change: "enter" });
-    for (const segment of exited) record("segment", { segment, change: "exit" });
+    for (const segment of entered) record("segment", { segment, change: "enter", ...qaOf(forced.has(segment)) });
+    for (const segment of exited) record("segment", { segment, change: "exit", ...qaOf(forced.has(segment)) });
     if (entered.length || exited.length) emitter.emit("segments", segments.slice(), before.slice());
     for (const segment of entered) emitter.emit("enter", segment);
     for (const segment of exited) emitter.emit("exit", segment);
@@ -396,7 +454,7 @@ async function createRuntime(input: RuntimeInput) {
     if (exposed.has(id)) return;
     exposed.add(id);
     const variant = decision(id)?.variant ?? "treated";
-    const qa = preview?.id === id && { qa: true as const };
+    const qa = qaOf(preview?.id === id || forced.size > 0);
     record("exposure", { experience: id, variant, ...qa });
     remember(id, (h) => ({ ...h, exposedAt: now(), variant }));
     emitter.emit("exposure", { experience: id, variant, segments: segments.slice(), ...qa });
@@ -408,7 +466,7 @@ async function createRuntime(input: RuntimeInput) {
     const { exposedAt, variant = "treated" } = profile.experiences[id] ?? {};
     const days = definition(id)?.attributionDays ?? 30;
     if (exposedAt === undefined || now() - exposedAt > days * DAY) return;
-    const qa = preview?.id === id && { qa: true as const };
+    const qa = qaOf(preview?.id === id || forced.size > 0);
     record("conversion", { experience: id, variant, goal, ...qa });
     remember(id, (h) => ({ ...h, convertedAt: now() }));
     emitter.emit("conversion", { experience: id, variant, goal, ...qa });
@@ -554,6 +612,7 @@ async function createRuntime(input: RuntimeInput) {
       schedule();
     },
     page: (url?: string) => navigate(new URL(url ?? location.href, location.href).href),
+    refresh: schedule,
     setTraits,
     showOffer(id: string): void {
       if (!definition(id)?.offer) return report(ErrorCodes.badCall, `showOffer("${id}"): no offer has that id`);
@@ -619,17 +678,32 @@ function profileOf(stored: Record<string, unknown>, now: number): Profile {
 
 // A preview lasts for the tab (sessionStorage), so QA can browse on; an empty `?segmint_preview=` ends it.
 function previewOf(url: string): Preview | undefined {
-  const param = new URL(url).searchParams.get(PREVIEW_PARAM);
-  let value = param ?? "";
-  try {
-    if (param === null) value = sessionStorage.getItem(PREVIEW_PARAM) ?? "";
-    else if (param) sessionStorage.setItem(PREVIEW_PARAM, param);
-    else sessionStorage.removeItem(PREVIEW_PARAM);
-  } catch {
-    // Storage blocked: the preview lasts for this page only.
-  }
-  const [id, variant] = value.split(":");
+  const [id, variant] = (tabSetting(url, PREVIEW_PARAM) ?? "").split(":");
   return id ? { id, ...(variant && { variant }) } : undefined;
+}
+
+// A QA setting of this tab: the URL parameter when present (an empty one ends it), else what the tab kept.
+function tabSetting(url: string, name: string): string | undefined {
+  const param = new URL(url).searchParams.get(name);
+  if (param !== null) writeTabSetting(name, param);
+  try {
+    return param ?? sessionStorage.getItem(name) ?? undefined;
+  } catch {
+    return undefined; // storage blocked: the setting lasts for this page only
+  }
+}
+
+function writeTabSetting(name: string, value: string): void {
+  try {
+    if (value) sessionStorage.setItem(name, value);
+    else sessionStorage.removeItem(name);
+  } catch {
+    // Storage blocked: the setting lasts for this page only.
+  }
+}
+
+function qaOf(qa: boolean): { qa?: true } {
+  return qa ? { qa: true } : {};
 }
 
 function withoutReserved(props: Record<string, Json | undefined>): Record<string, Json | undefined> {

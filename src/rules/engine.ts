@@ -120,12 +120,12 @@ export function createEngine(rules: Rules, tzOffsetMinutes: number) {
     },
     add,
     /** Builds the context and decides segments, in rules order. */
-    evaluate(env: Environment, previous: readonly string[], stickyUntil: Record<string, number>): Evaluation {
+    evaluate(env: Environment, previous: readonly string[], stickyUntil: Record<string, number>, forced?: ReadonlySet<string>): Evaluation {
       const metrics = metricValues(env.now);
       const context = buildContext(env, metrics, sessionCounts, searches, pages, tzOffsetMinutes);
       context.interests = interestScores(interests, env.now, halfLife);
       context.page = { ...context.page, tags: tagsForPage(env.page.tags, tagRules, context) };
-      const result = evaluateSegments(segmentSpecs, context, stickyUntil, env.now, previous);
+      const result = evaluateSegments(segmentSpecs, context, stickyUntil, env.now, previous, forced);
       context.segments = result.ids;
       return { context, entered: result.entered, exited: result.exited, stickyUntil: result.stickyUntil };
     },

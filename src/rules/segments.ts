@@ -30,6 +30,7 @@ const DAY_MS = 86_400_000;
  * decided so far, so a segment can test earlier ones but never later ones). A segment with `stickyDays` that
  * qualifies gets `stickyUntil[id] = now + stickyDays` days; a visitor is a member while they qualify or
  * `now < stickyUntil[id]`. Expired deadlines, and those of segments that are gone or no longer sticky, are dropped.
+ * `forced` ids are members whatever their condition says (the debug panel's QA switch, one tab only).
  */
 export function evaluateSegments(
   specs: readonly SegmentSpec[],
@@ -37,6 +38,7 @@ export function evaluateSegments(
   stickyUntil: Record<string, number>,
   now: number,
   previous: readonly string[],
+  forced: ReadonlySet<string> = new Set(),
 ): SegmentsResult {
   const ids: string[] = [];
   const view: Context = { ...ctx, segments: ids };
@@ -47,15 +49,17 @@ export function evaluateSegments(
     const { id, stickyDays = 0 } = def;
     if (seen.has(id)) continue; // duplicate ids are a rules error; the first one decides
     seen.add(id);
-    let pass = false;
+    let qualifies = false;
     try {
-      pass = test(view) === true;
+      qualifies = test(view) === true;
     } catch {
       // a condition that throws does not qualify (a broken rule never breaks the page)
     }
     // a deadline still running (only a number is one: an inherited `constructor` is not)
     const old = stickyUntil[id];
-    const until = stickyDays > 0 ? (pass ? now + stickyDays * DAY_MS : typeof old === "number" && now < old ? old : undefined) : undefined;
+    const until = stickyDays > 0 ? (qualifies ? now + stickyDays * DAY_MS : typeof old === "number" && now < old ? old : undefined) : undefined;
+    // A segment forced for QA is a member without qualifying, so it never starts a sticky deadline.
+    const pass = qualifies || forced.has(id);
     if (pass || until !== undefined) ids.push(id);
     if (until !== undefined) {
       nextSticky[id] = until;
