@@ -59,6 +59,9 @@ const ALIAS: Partial<Record<MetricKind, Field>> = { avg: "sum", distinct: "value
 const numeric = (value: Json) => (Number.isFinite(value) ? (value as number) : undefined);
 const stamp = (value: Json, t: number): Stamped => ({ value, t });
 const add = (a: number, b: number) => a + b;
+// A sum saturates rather than overflowing to Infinity, which JSON would store as null: a metric stays a number
+// that still compares as huge, and the archive round-trips.
+const addFinite = (a: number, b: number) => Math.min(Number.MAX_VALUE, Math.max(-Number.MAX_VALUE, a + b));
 
 /**
  * Per bucket field: what one event with `value` at time `t` adds (undefined: the value is unusable), and how the
@@ -67,7 +70,7 @@ const add = (a: number, b: number) => a + b;
  */
 const FIELDS: { [F in Field]-?: [entry: (value: Json, t: number) => Bucket[F], merge: (older: NonNullable<Bucket[F]>, newer: NonNullable<Bucket[F]>) => NonNullable<Bucket[F]>] } = {
   count: [() => 1, add],
-  sum: [numeric, add],
+  sum: [numeric, addFinite],
   min: [numeric, Math.min],
   max: [numeric, Math.max],
   lastT: [(_, t) => t, Math.max],
@@ -170,7 +173,7 @@ function bucketAt(rollup: Rollup, key: string | number): Bucket {
 /**
  * A metric's value at `now` (epoch ms), `today` being now's local day number. With no matching event: 0 for
  * `count`, `sum` and `distinct`, null for the others. `avg` is sum/count; `daysSince` is whole days since the last
- * matching event (never negative).
+ * matching event (never negative). Sums saturate at ±Number.MAX_VALUE, so every value is finite.
  *
  * Window rule: a metric with `withinDays: n` counts the local days `day > today - n`, i.e. today and the n-1 days
  * before it (a day-aligned window, not a rolling 24·n hours). Days after `today` (events stamped ahead of the `now`

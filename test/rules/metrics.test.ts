@@ -119,6 +119,20 @@ describe("rollups", () => {
     expect(metricValue(spec, rollup, 0, 0)).toBe(0);
   });
 
+  it("sum and avg saturate at ±Number.MAX_VALUE instead of overflowing, and survive a JSON round trip", () => {
+    const huge = [1e308, 1e308, 1e308].map((value, i) => toEvent({ t: 0, type: "purchase", value }, i));
+    const tiny = [-1e308, -1e308].map((value, i) => toEvent({ t: 0, type: "refund", value }, i));
+    for (const [def, events, expected] of [
+      [{ sum: "purchase.value" }, huge, Number.MAX_VALUE],
+      [{ avg: "purchase.value" }, huge, Number.MAX_VALUE / 3],
+      [{ sum: "refund.value" }, tiny, -Number.MAX_VALUE],
+    ] as const) {
+      const spec: MetricSpec = { name: "m", def };
+      const stored = JSON.parse(JSON.stringify(rollupOf(spec, events, 0))) as Rollup;
+      expect(metricValue(spec, stored, 0, 0)).toBe(expected);
+    }
+  });
+
   it("reads own properties only", () => {
     const spec: MetricSpec = { name: "s", def: { last: "x.constructor" } };
     const rollup = rollupOf(spec, [toEvent({ t: 0, type: "x" }, 0)], 0);
