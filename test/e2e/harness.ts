@@ -15,16 +15,20 @@ export function chromePath(): string {
   return path;
 }
 
-/** Launches headless Chromium with the flags this machine needs (closed network, root user). */
+// The flags this machine needs (closed network, root user).
+const ARGS = [
+  "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+  "--disable-sync", "--no-first-run", "--disable-quic",
+];
+
+/** Launches headless Chromium. */
 export function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromePath(),
-    headless: true,
-    args: [
-      "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-      "--disable-sync", "--no-first-run", "--disable-quic",
-    ],
-  });
+  return chromium.launch({ executablePath: chromePath(), headless: true, args: ARGS });
+}
+
+/** Launches headless Chromium on a profile folder of its own, which outlives the browser (to kill and restart it). */
+export function launchWithProfile(userDataDir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, { executablePath: chromePath(), headless: true, args: ARGS });
 }
 
 /** A demo server on a free port. */
