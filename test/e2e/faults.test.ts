@@ -1,4 +1,5 @@
-// Fault tolerance in real Chromium (issue 9), against dist/segmint.min.js: a rules URL that 404s, answers HTML,
+// Fault tolerance in real Chromium (issue 9), against dist/segmint.min.js: storage that is unavailable, hangs,
+// closes, is full or holds corrupt values; a rules URL that 404s, answers HTML,
 // serves invalid rules or never answers; a listener that throws; the script included twice; destroy() while the
 // rules are still loading. Each time the page's own button still clicks, no error escapes into the page, and
 // segmint says what happened in exactly one console warning with a stable SEGMINT_… code (none when nothing failed).
@@ -212,6 +213,205 @@ describe("the page's own mistakes", () => {
       await expectPageWorks(opened);
     } finally {
       await opened.context.close();
+    }
+  });
+});
+
+describe("storage that fails", () => {
+  type Sm = { track(type: string): void; export(): Promise<{ events: Array<{ type: string }> }>; context(): { visitor: { pageviews: number } } };
+  const page = pageWith(`${inlineRules}<script src="/segmint.min.js"></script>`);
+  const storedTypes = (p: Page) => p.evaluate(async () => (await (window as unknown as { segmint: Sm }).segmint.export()).events.map((e) => e.type));
+  // The first visit's page view, the headline experience's exposure, and a custom event.
+  const BEFORE = ["pageview", "exposure", "before"];
+  const track = (p: Page, type: string) => p.evaluate((t) => (window as unknown as { segmint: Sm }).segmint.track(t), type);
+
+  /** A first visit that stores a pageview and a `before` event for real, in the context `opened` will reuse. */
+  async function visitBefore(context: BrowserContext): Promise<void> {
+    const first = await context.newPage();
+    const url = `${server.url}/fixtures/fault.html`;
+    await first.route(url, (route) => route.fulfill({ contentType: "text/html", body: page }));
+    await first.goto(url);
+    await ready(first);
+    await track(first, "before");
+    await expect.poll(() => storedTypes(first)).toEqual(BEFORE);
+    await first.close();
+  }
+
+  /** Opens the fault page in a context that already has a stored visit, with `fault` installed before any script. */
+  async function openAfterVisit(fault: () => void, setup?: (p: Page) => Promise<unknown>): Promise<Opened> {
+    const context = await browser.newContext();
+    await visitBefore(context);
+    const p = await context.newPage();
+    const opened: Opened = { page: p, context, warnings: [], errors: [] };
+    p.on("console", (m) => m.type() === "warning" && m.text().startsWith("[segmint]") && opened.warnings.push(m.text()));
+    p.on("pageerror", (error) => opened.errors.push(String(error)));
+    const url = `${server.url}/fixtures/fault.html`;
+    await p.route(url, (route) => route.fulfill({ contentType: "text/html", body: page }));
+    await p.addInitScript(fault);
+    await setup?.(p);
+    await p.goto(url);
+    return opened;
+  }
+
+  /** The next visit, storage healthy again: what was stored before the fault is all still there. */
+  async function expectNothingLost({ context }: Opened): Promise<string[]> {
+    const later = await context.newPage();
+    const url = `${server.url}/fixtures/fault.html`;
+    await later.route(url, (route) => route.fulfill({ contentType: "text/html", body: page }));
+    await later.goto(url);
+    await ready(later);
+    const types = await storedTypes(later);
+    expect(types.slice(0, BEFORE.length)).toEqual(BEFORE);
+    return types;
+  }
+
+  it("unavailable (the indexedDB getter throws): personalized from memory, one SEGMINT_STORAGE_UNAVAILABLE", async () => {
+    const opened = await openAfterVisit(() => {
+      Object.defineProperty(window, "indexedDB", { get: () => { throw new DOMException("storage blocked", "SecurityError"); } });
+    });
+    try {
+      await ready(opened.page);
+      expect(await headline(opened.page)).toBe("Changed");
+      await track(opened.page, "during");
+      expect(await storedTypes(opened.page)).toEqual(["pageview", "exposure", "during"]);
+      expectOneWarning(opened, "SEGMINT_STORAGE_UNAVAILABLE");
+      await expectPageWorks(opened);
+      await expectNothingLost(opened);
+    } finally {
+      await opened.context.close();
+    }
+  });
+
+  it("hanging (open never answers): the page works meanwhile; after 3 s, one SEGMINT_STORAGE_TIMEOUT", async () => {
+    const opened = await openAfterVisit(
+      () => {
+        // A request that never fires: what Firefox private mode and a wedged Safari did.
+        IDBFactory.prototype.open = () => ({}) as IDBOpenDBRequest;
+      },
+      (p) => p.clock.install(),
+    );
+    try {
+      const { page: p } = opened;
+      await expectPageWorks(opened);
+      await p.clock.runFor(3_000);
+      await ready(p);
+      expect(await headline(p)).toBe("Changed");
+      expectOneWarning(opened, "SEGMINT_STORAGE_TIMEOUT");
+      await expectPageWorks(opened, 2);
+      await expectNothingLost(opened);
+    } finally {
+      await opened.context.close();
+    }
+  });
+
+  it("closing (the connection closes twice): reopened once, then one SEGMINT_STORAGE_CLOSED; events kept in memory", async () => {
+    const opened = await openAfterVisit(() => {
+      const connections: IDBDatabase[] = [];
+      (window as unknown as { closeConnections(): void }).closeConnections = () => connections.forEach((db) => db.close());
+      const open = IDBFactory.prototype.open;
+      IDBFactory.prototype.open = function (this: IDBFactory, ...args: [string, number?]) {
+        const request = open.apply(this, args);
+        request.addEventListener("success", () => connections.push(request.result));
+        return request;
+      };
+    });
+    try {
+      const { page: p } = opened;
+      await ready(p);
+      const closeAll = () => p.evaluate(() => (window as unknown as { closeConnections(): void }).closeConnections());
+      await closeAll();
+      await track(p, "after-first-close");
+      await expect.poll(() => storedTypes(p)).toContain("after-first-close");
+      expect(opened.warnings).toEqual([]);
+      await closeAll();
+      await track(p, "after-second-close");
+      await expect.poll(() => opened.warnings.length).toBe(1);
+      expectOneWarning(opened, "SEGMINT_STORAGE_CLOSED");
+      expect(await storedTypes(p)).toContain("after-second-close");
+      expect(await headline(p)).toBe("Changed");
+      await expectPageWorks(opened);
+      expect(await expectNothingLost(opened)).toContain("after-first-close");
+    } finally {
+      await opened.context.close();
+    }
+  });
+
+  it("full (the origin's quota is used up): one SEGMINT_STORAGE_FULL, new events kept in memory, stored ones untouched", async () => {
+    const opened = await openAfterVisit(() => {
+      // What a full origin does: every transaction that writes aborts, its error a QuotaExceededError. (Chromium's
+      // CDP quota override lets small IndexedDB writes through, so the failure is staged on the prototypes.)
+      const full = new WeakSet<IDBTransaction>();
+      const quota = new DOMException("The quota has been exceeded.", "QuotaExceededError");
+      const error = Object.getOwnPropertyDescriptor(IDBTransaction.prototype, "error")!.get!;
+      Object.defineProperty(IDBTransaction.prototype, "error", {
+        get(this: IDBTransaction) {
+          return full.has(this) ? quota : error.call(this);
+        },
+      });
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: [unknown, IDBValidKey?]) {
+        const request = put.apply(this, args);
+        const tx = this.transaction;
+        // At commit, as the browser does: the writes queued in the same task are accepted first.
+        if (!full.has(tx)) (full.add(tx), queueMicrotask(() => tx.abort()));
+        return request;
+      };
+      const commit = IDBTransaction.prototype.commit;
+      IDBTransaction.prototype.commit = function (this: IDBTransaction) {
+        return full.has(this) ? undefined : commit.call(this);
+      };
+    });
+    try {
+      const { page: p } = opened;
+      await ready(p);
+      await track(p, "during");
+      await expect.poll(() => opened.warnings.length).toBe(1);
+      expectOneWarning(opened, "SEGMINT_STORAGE_FULL");
+      expect(await storedTypes(p)).toEqual(expect.arrayContaining(["before", "during"]));
+      expect(await headline(p)).toBe("Changed");
+      await expectPageWorks(opened);
+      await expectNothingLost(opened);
+    } finally {
+      await opened.context.close();
+    }
+  });
+
+  it("corrupt stored values: skipped with one SEGMINT_STORAGE_CORRUPT, everything readable kept", async () => {
+    const context = await browser.newContext();
+    await visitBefore(context);
+    const vandal = await context.newPage();
+    await vandal.goto(`${server.url}/fixtures/sent.html`);
+    await vandal.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const request = indexedDB.open("segmint-events");
+          request.onsuccess = () => {
+            const tx = request.result.transaction("keyval", "readwrite");
+            tx.objectStore("keyval").put("not an event", [1, "junk-a"]);
+            tx.objectStore("keyval").put({ t: "yesterday" }, [2, "junk-b"]);
+            tx.oncomplete = () => (request.result.close(), resolve());
+            tx.onerror = () => reject(tx.error);
+          };
+          request.onerror = () => reject(request.error);
+        }),
+    );
+    await vandal.close();
+    const p = await context.newPage();
+    const opened: Opened = { page: p, context, warnings: [], errors: [] };
+    p.on("console", (m) => m.type() === "warning" && m.text().startsWith("[segmint]") && opened.warnings.push(m.text()));
+    p.on("pageerror", (error) => opened.errors.push(String(error)));
+    const url = `${server.url}/fixtures/fault.html`;
+    await p.route(url, (route) => route.fulfill({ contentType: "text/html", body: page }));
+    try {
+      await p.goto(url);
+      await ready(p);
+      expectOneWarning(opened, "SEGMINT_STORAGE_CORRUPT");
+      expect(await p.evaluate(() => (window as unknown as { segmint: Sm }).segmint.context().visitor.pageviews)).toBe(2);
+      expect(await headline(p)).toBe("Changed");
+      await expectPageWorks(opened);
+      await expectNothingLost(opened);
+    } finally {
+      await context.close();
     }
   });
 });
