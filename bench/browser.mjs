@@ -1,5 +1,6 @@
 // A returning visitor's page load in real Chromium, with segmint's head script and without it (the same page, the
-// script tag removed): when the first personalized element is correct and visible, the longest pre-hide, long tasks.
+// script tag removed): when the first personalized element is correct and visible, the longest pre-hide, long tasks,
+// and segmint's own script time inside long animation frames (what of those long tasks is the SDK's).
 // Medians of LOADS loads each, interleaved. For reading: the machines are noisy, the ratio says more than the ms.
 //
 //   npm run build && node bench/browser.mjs
@@ -19,10 +20,19 @@ const WITHOUT_SDK = { "#hero h1": "Automate the busywork your team hates", "#pro
 // document.adoptedStyleSheets (how segmint pre-hides), and long tasks.
 function probe(expected) {
   const w = window;
-  w.__bench = { correct: {}, adoptions: [], longTasks: [] };
+  w.__bench = { correct: {}, adoptions: [], longTasks: [], sdkLongFrames: 0, sdkScriptMs: 0 };
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) w.__bench.longTasks.push(entry.duration);
   }).observe({ type: "longtask" });
+  // Long tasks say how long, not whose: Long Animation Frames attribute script time (scripts of 5 ms or more) to
+  // its source, so segmint's own share of the long frames during load is measured, not guessed.
+  new PerformanceObserver((list) => {
+    for (const frame of list.getEntries()) {
+      const ours = (frame.scripts ?? []).filter((script) => /segmint/.test(script.sourceURL ?? ""));
+      if (ours.length) w.__bench.sdkLongFrames++;
+      for (const script of ours) w.__bench.sdkScriptMs += script.duration;
+    }
+  }).observe({ type: "long-animation-frame", buffered: true });
   const hides = (sheets) => sheets.some((sheet) => Array.from(sheet.cssRules).some((rule) => /visibility:\s*hidden/.test(rule.cssText)));
   const property = Object.getOwnPropertyDescriptor(Document.prototype, "adoptedStyleSheets");
   Object.defineProperty(document, "adoptedStyleSheets", {
@@ -62,11 +72,11 @@ async function load(page, url, expected) {
   await page.goto(url);
   await page.evaluate("window.segmint ? window.segmint.ready : null");
   await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-  const { correct, adoptions, longTasks, now } = await page.evaluate("({ ...window.__bench, now: performance.now() })");
+  const { correct, adoptions, longTasks, sdkLongFrames, sdkScriptMs, now } = await page.evaluate("({ ...window.__bench, now: performance.now() })");
   const firstCorrect = Math.min(...Object.keys(expected).map((s) => correct[s] ?? Infinity));
   const allCorrect = Math.max(...Object.keys(expected).map((s) => correct[s] ?? Infinity));
   const longTaskMs = longTasks.reduce((a, b) => a + b, 0);
-  return { firstCorrect, allCorrect, prehide: longestPrehide(adoptions, now), longTasks: longTasks.length, longTaskMs };
+  return { firstCorrect, allCorrect, prehide: longestPrehide(adoptions, now), longTasks: longTasks.length, longTaskMs, sdkLongFrames, sdkScriptMs };
 }
 
 const median = (values) => {

@@ -57,6 +57,7 @@ rows.push(browserRow("all personalized elements correct", vs("allCorrect")));
 rows.push(browserRow("longest pre-hide", vs("prehide")));
 const { sdk, noSdk } = browser;
 rows.push(browserRow("long tasks (> 50 ms) during load", `${sdk.longTasks} totalling ${sdk.longTaskMs.toFixed(1)} ms (no SDK ${noSdk.longTasks}, ${noSdk.longTaskMs.toFixed(1)} ms)`));
+rows.push(browserRow("of which segmint's script (long animation frames)", `${sdk.sdkScriptMs.toFixed(1)} ms in ${sdk.sdkLongFrames} frame(s)`));
 
 printTable(rows);
 writeFileSync(new URL("./results.json", import.meta.url), JSON.stringify(results, null, 2) + "\n");
