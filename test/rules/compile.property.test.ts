@@ -3,7 +3,10 @@
 // jsdom environment: both sides check selectors with the same DOM parser, as the runtime does.
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+
+// Thousands of property runs: on a loaded two-core machine they need more than vitest's default 5 s per test.
+vi.setConfig({ testTimeout: 30_000 });
 import { compileRules } from "../../src/rules/compile";
 import { safeParseRules } from "../../src/rules/schema";
 

@@ -2,6 +2,9 @@
 // through the engine and `simulate`, random DOM trees under random change lists, and random public-API calls.
 // Nothing may throw, and the applier must leave the page exactly as it found it.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+// Thousands of property runs: on a loaded two-core machine they need more than vitest's default 5 s per test.
+vi.setConfig({ testTimeout: 30_000 });
 import fc from "fast-check";
 import { IDBFactory } from "fake-indexeddb";
 import { createEngine, type Environment } from "../../src/rules/engine";

@@ -4,6 +4,9 @@
 import createDOMPurify from "dompurify";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+
+// Thousands of property runs: on a loaded two-core machine they need more than vitest's default 5 s per test.
+vi.setConfig({ testTimeout: 30_000 });
 import { applyChange } from "../../src/act/changes";
 
 const purify = createDOMPurify(window);
