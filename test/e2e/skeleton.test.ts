@@ -24,7 +24,7 @@ describe("the demo's second visit is personalized", () => {
 
     await page.goto(`${server.url}/`);
     await page.evaluate(ready);
-    expect(await page.textContent("#hero h1")).toBe("Automate the busywork your team hates");
+    expect(await page.textContent("#hero h1")).toBe("Know what your ops team is waiting on");
     expect(await page.evaluate("window.segmint.segments()")).toEqual([]);
 
     await page.reload();
