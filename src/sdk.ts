@@ -587,6 +587,13 @@ async function createRuntime(input: RuntimeInput) {
     Object.assign(profile, profileOf({}, now()));
     delete profile.session;
     engine.load([], undefined);
+    // Nothing of the forgotten visitor carries over: no exit events for their segments, and the new visitor's
+    // experiences are decided, applied and exposed afresh (undone and redone in one task: nothing paints between).
+    setSegmentClasses(document, segments, []);
+    segments = [];
+    page.applier.sync([]);
+    for (const id of Array.from(armed.keys())) disarm(id);
+    fired.clear();
     startPage(pageUrl, false);
     evaluate();
   }
@@ -636,6 +643,8 @@ async function createRuntime(input: RuntimeInput) {
     consent(state: ConsentState): void {
       const was = consent;
       consent = state;
+      // Withdrawn: from now on nothing is written (what was stored stays until forget()).
+      if (was === "granted" && state !== "granted") storage = openStorage(input.storageKind, consent, report);
       if (state !== "granted" || was === "granted") return;
       storage = openStorage(input.storageKind, consent, report);
       for (const event of buffered.splice(0)) storage.append(event);

@@ -55,6 +55,23 @@ describe("consent", () => {
     expect(Object.keys(localStorage)).toEqual([]);
   });
 
+  it("withdrawn (granted, then denied): nothing written from then on, what was stored stays until forget()", async () => {
+    const sm = start({ consent: "granted" });
+    await sm.ready;
+    sm.track("before");
+    await new Promise((r) => setTimeout(r, 50));
+    sm.consent("denied");
+    sm.track("after");
+    sm.setTraits({ company: "Acme" });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sm.context()?.traits).toEqual({ company: "Acme" });
+    sm.destroy();
+    const data = (await (await readerReady()).export()) as { events: Array<{ type: string }>; traits: Record<string, unknown> };
+    expect(data.events.map((e) => e.type)).toContain("before");
+    expect(data.events.map((e) => e.type)).not.toContain("after");
+    expect(data.traits).toEqual({});
+  });
+
   it("Global Privacy Control means denied, whatever the site or the rules say", async () => {
     Object.defineProperty(navigator, "globalPrivacyControl", { value: true, configurable: true });
     const sm = start({ consent: "granted" });
