@@ -59,10 +59,14 @@ function validList(selectors: Selector[][], relative = false): boolean {
   });
 }
 
-/** Raw-text checks css-what cannot do after unescaping: `#1a`, `.2col` and unquoted non-identifier values. */
+/** Raw-text checks css-what cannot do after unescaping: `#1a`, `.2col`, `..cta`, `#` or `.` with no name, and unquoted
+ * non-identifier values. */
 function rawProblem(selector: string): boolean {
   const unquoted = selector.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
-  return /(?:^|[^\\\w-])[#.]-?\d|=\s*-?\d/.test(unquoted.replace(/\((?:\s*[+-]?\d*n?\s*[+-]?\s*\d*\s*)\)/g, "()"));
+  const withoutNth = unquoted.replace(/\((?:\s*[+-]?\d*n?\s*[+-]?\s*\d*\s*)\)/g, "()");
+  // css-what reads `..cta` as the class ".cta"; browsers need a name right after `#` or `.`.
+  const nameless = /(?:^|[^\\])[#.](?![-A-Za-z_\u0080-\uffff\\])/;
+  return /(?:^|[^\\\w-])[#.]-?\d|=\s*-?\d/.test(withoutNth) || nameless.test(withoutNth);
 }
 
 /** Whether `selector` is a non-empty CSS selector that `querySelector` would accept (pure: css-what, no DOM). */

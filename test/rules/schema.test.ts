@@ -196,6 +196,15 @@ describe("isValidSelectorSyntax (the Node default)", () => {
     expect(isValidSelectorSyntax(selector)).toBe(ok);
   });
 
+  // css-what reads `..cta` as the class ".cta"; browsers throw. These the DOM parser decides the same way.
+  it.each([
+    ["#hero ..cta", false], ["a.", false], ["#", false], ["a#.b", false], [". cta", false], [".\\31 col", true],
+    ["[data-x='a..b']", true], ["a.b-c.d_e", true], [".-x", true], [".é", true],
+  ])("%s → %s, as the DOM says", (selector, ok) => {
+    expect(isValidSelectorSyntax(selector)).toBe(ok);
+    expect(domSelector(selector)).toBe(ok);
+  });
+
   it("the runtime's default (no DOM) never accepts what the Node default refuses", () => {
     const file = (selector: string) => ({ version: 1, experiences: [{ id: "e", changes: [{ selector, text: "x" }] }] });
     for (const s of ["#hero h1", "a[href^='/docs']", "div[", "p::before", "#1col", "[a=1]", "a < b", "h1,", "a b > c ~ d + e"]) {
