@@ -542,6 +542,15 @@ function parseJsonText(text: string): { ok: true; value: unknown } | { ok: false
   }
 }
 
+/**
+ * Turns off zod's code generation for this copy of zod. zod probes for `new Function` before its first parse; under a
+ * Content-Security-Policy without 'unsafe-eval' the probe fails quietly but the browser still reports a violation.
+ * Browser bundles that parse rules (the debug panel, the playground) call this first; validation is the same.
+ */
+export function parseWithoutEval(): void {
+  z.config({ jitless: true });
+}
+
 /** Validates a rules file (an object or JSON text) and fills in defaults; never throws. */
 export function safeParseRules(json: unknown, options: ParseOptions = {}): SafeParseRulesResult {
   let issues: RulesIssue[];

@@ -101,6 +101,26 @@ describe("the debug panel on the demo", () => {
     await context.close();
   });
 
+  it("lists a rejected rules file's problems with their paths, with no eval probe reported under the CSP", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const seen = watchConsole(context);
+    const page = await context.newPage();
+    await watchViolations(page);
+    const rules = (await (await fetch(`${server.url}/segmint.rules.json`)).json()) as { segments: Array<Record<string, unknown>> };
+    const [first] = rules.segments as [Record<string, unknown>];
+    rules.segments[0] = { id: first.id, whne: first.when };
+    await page.route("**/segmint.rules.json", (route) => route.fulfill({ contentType: "application/json", body: JSON.stringify(rules) }));
+    await page.goto(`${server.url}/?segmint_debug=1`);
+    await page.evaluate("window.segmint.ready");
+    const problems = page.locator("segmint-debug .problems li");
+    await expect.poll(() => problems.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^SEGMINT_RULES_INVALID /), expect.stringContaining("segments[0]")]));
+    expect((await problems.allTextContents()).join("\n")).toMatch(/when/);
+    await page.screenshot({ path: `${SHOTS}debug-panel-problems.png` });
+    expect(await page.evaluate("window.__violations")).toEqual([]);
+    expect(seen.errors).toEqual([]);
+    await context.close();
+  });
+
   it("is never requested by a page without the parameter", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
