@@ -141,11 +141,15 @@ export function createEngine(rules: Rules, tzOffsetMinutes: number) {
     },
     /** Each condition of a segment with the value it read, against a context from `evaluate`. */
     explain(segmentId: string, context: Context, stickyUntil: Record<string, number>, now: number): SegmentExplanation | undefined {
-      const spec = segmentSpecs.find((s) => s.def.id === segmentId);
+      const index = segmentSpecs.findIndex((s) => s.def.id === segmentId);
+      const spec = segmentSpecs[index];
       if (!spec) return undefined;
-      const conditions = explainCondition(context, spec.def.when, rules.groups);
+      // A segment saw only the segments decided before it (as evaluate() showed it), not the final list.
+      const earlier = new Set(segmentSpecs.slice(0, index).map((s) => s.def.id));
+      const seen = { ...context, segments: context.segments.filter((id) => earlier.has(id)) };
+      const conditions = explainCondition(seen, spec.def.when, rules.groups);
       const member = context.segments.includes(segmentId);
-      return { segment: segmentId, member, sticky: member && !spec.test(context) && (stickyUntil[segmentId] ?? 0) > now, conditions };
+      return { segment: segmentId, member, sticky: member && !spec.test(seen) && (stickyUntil[segmentId] ?? 0) > now, conditions };
     },
   };
 }

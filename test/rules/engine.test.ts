@@ -82,4 +82,25 @@ describe("createEngine", () => {
       conditions: [{ path: "metrics.revenue", operator: "$gte", expected: 100, actual: 130, pass: true }],
     });
   });
+
+  it("explains a test of other segments with the segments decided before it, as it saw them", () => {
+    const chain = parseRules({
+      version: 1,
+      segments: [
+        { id: "first", when: {} },
+        { id: "second", when: { segments: { $size: 1 } } },
+        { id: "third", when: {} },
+      ],
+    });
+    const engine = createEngine(chain, 0);
+    engine.load([], undefined);
+    const { context } = engine.evaluate(env(), [], {});
+    expect(context.segments).toEqual(["first", "second", "third"]);
+    expect(engine.explain("second", context, {}, now)).toEqual({
+      segment: "second",
+      member: true,
+      sticky: false,
+      conditions: [{ path: "segments", operator: "$size", expected: 1, actual: ["first"], pass: true }],
+    });
+  });
 });
