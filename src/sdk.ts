@@ -21,7 +21,7 @@ import { randomId } from "./track/ids";
 import { listen } from "./track/listen";
 import { createPageSide, setSegmentClasses, wantedOf, type PageSide } from "./act/early";
 import { afterSeconds, atScrollDepth } from "./act/triggers";
-import type { Feature, FeatureHooks } from "./features/types";
+import type { Feature, FeatureHooks, FeatureSource } from "./features/types";
 import { metaTags } from "./profile/tags";
 import { createEmitter, type Emitter, type Listener, type SegmintEvents } from "./emitter";
 import { createReporter, ErrorCodes, type Report } from "./report";
@@ -112,9 +112,9 @@ type Runtime = Awaited<ReturnType<typeof createRuntime>>;
 
 /**
  * Creates a segmint instance with the given optional features (offers, progressive profiling); synchronous, never
- * throws. Outside a browser (SSR) the instance is inert. The entries decide which features a build carries.
+ * throws. Outside a browser (SSR) the instance is inert. The entries decide which features a build carries or fetches.
  */
-export function createSegmintWith(features: readonly Feature[], options: SegmintOptions = {}, loadDebug?: DebugLoader): Segmint {
+export function createSegmintWith(features: readonly FeatureSource[], options: SegmintOptions = {}, loadDebug?: DebugLoader): Segmint {
   try {
     if (typeof document === "object") return browserSegmint(options, features, loadDebug);
   } catch (error) {
@@ -123,8 +123,7 @@ export function createSegmintWith(features: readonly Feature[], options: Segmint
   return inertSegmint();
 }
 
-function browserSegmint(options: SegmintOptions, features: readonly Feature[], loadDebug?: DebugLoader): Segmint {
-  const css = features.map((f) => f.css ?? "").join("");
+function browserSegmint(options: SegmintOptions, sources: readonly FeatureSource[], loadDebug?: DebugLoader): Segmint {
   const now = options.now ?? Date.now;
   const emitter = createEmitter((name, error) => report(ErrorCodes.listenerFailed, `on("${name}") listener threw: ${error}`));
   const problems: Array<{ code: string; message: string }> = [];
@@ -139,15 +138,16 @@ function browserSegmint(options: SegmintOptions, features: readonly Feature[], l
   let destroyed = false;
   const waiting: Array<(r: Runtime) => void> = [];
   if (early) {
-    page.adopt(early.rules, css);
+    page.adopt(early.rules);
     if (snapshot) page.start(early.rules, snapshot, deviceInfo(), now(), previewOf(location.href));
   }
 
   async function start(): Promise<void> {
     const loaded = early ?? (await loadRules(options.rules, report));
     if (!loaded || destroyed) return page.destroy();
-    if (!early) page.adopt(loaded.rules, css);
+    if (!early) page.adopt(loaded.rules);
     rules = loaded.rules;
+    const features = loadFeatures(sources, loaded.rules, report);
     const consent = consentOf(options.consent, loaded.rules.tracking.consent);
     const created = await createRuntime({ loaded, consent, now, emitter, report, storageKind: options.storage, page, features, forced });
     if (destroyed) return created.destroy();
@@ -224,6 +224,15 @@ function browserSegmint(options: SegmintOptions, features: readonly Feature[], l
   return instance;
 }
 
+// Features a build fetches load beside the stored history, and only for rules that use them; one that fails to load
+// is reported and left out (its part of the rules does nothing), the rest of the page is personalized as usual.
+function loadFeatures(sources: readonly FeatureSource[], rules: Rules, report: Report): Promise<Feature[]> {
+  const loads = sources.map((source) =>
+    Promise.resolve(typeof source === "function" ? source(rules) : source).catch((error) => void report(ErrorCodes.featureUnavailable, String(error))),
+  );
+  return Promise.all(loads).then((features) => features.filter((feature): feature is Feature => !!feature));
+}
+
 /** Consent: the site's code over the rules file over "granted"; Global Privacy Control means denied. */
 function consentOf(site: ConsentState | undefined, rulesDefault: ConsentState): ConsentState {
   return (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl ? "denied" : (site ?? rulesDefault);
@@ -239,7 +248,7 @@ interface RuntimeInput {
   report: Report;
   storageKind: "indexeddb" | "memory" | undefined;
   page: PageSide;
-  features: readonly Feature[];
+  features: Promise<Feature[]>;
   /** Segments forced on for QA in this tab; their events and the tab's exposures carry `qa: true`. */
   forced: ReadonlySet<string>;
 }
@@ -256,7 +265,7 @@ async function createRuntime(input: RuntimeInput) {
   const { loaded: { rules }, now, emitter, report, page, forced } = input;
   let consent = input.consent;
   let storage = openStorage(input.storageKind, consent, report);
-  const stored = await storage.load();
+  const [stored, features] = await Promise.all([storage.load(), input.features]);
   const engine = createEngine(rules, new Date(now()).getTimezoneOffset());
   const profile = profileOf(stored.profile, now());
   const decide = compileExperiences(rules);
@@ -282,7 +291,7 @@ async function createRuntime(input: RuntimeInput) {
   let queued = false;
   const pageGoals = rules.experiences.map((e) => [e.id, (e.goals ?? []).flatMap((g) => ("pageview" in g ? [compileCondition(g.pageview, rules.groups)] : []))] as const);
   const onError = (error: unknown) => report(ErrorCodes.internal, String(error));
-  const hooks: FeatureHooks[] = input.features.map((feature) =>
+  const hooks: FeatureHooks[] = features.map((feature) =>
     feature.start({ rules, now, report, emitter, record, traits: () => profile.traits, setTraits, expose, convert, remember }),
   );
   const hook = <K extends keyof FeatureHooks>(name: K) => hooks.find((h) => h[name])?.[name];

@@ -5,7 +5,7 @@
 import { createApplier, type Applier, type WantedExperience } from "./apply";
 import { createPrehider, type Prehider } from "./prehide";
 import { createDeclarativeText, declarativeCss } from "./declarative";
-import { adoptStylesheet } from "./styles";
+import { adoptStylesheet, BASE_CSS } from "./styles";
 import { compileExperiences, type ExperienceDecision, type Preview } from "../rules/experiences";
 import { renderTemplate } from "../rules/template";
 import { getPath } from "../rules/condition";
@@ -34,8 +34,8 @@ export interface PageSide {
   text: ReturnType<typeof createDeclarativeText>;
   /** Sets the context `{{…}}` tokens read (the early one, then each evaluation's) and re-renders them. */
   render(context: Context): void;
-  /** Adopts segmint's stylesheet: base rules, data-segmint-show/hide for these rules' segments, and `css`. */
-  adopt(rules: Rules, css: string): void;
+  /** Adopts segmint's stylesheet: base rules, and data-segmint-show/hide for these rules' segments. */
+  adopt(rules: Rules): void;
   /** From now on exposures go to `handler`; returns the experiences applied before it existed. */
   exposeTo(handler: (experience: string) => void): string[];
   /** Shows the page with what the snapshot knows, before any history is read. */
@@ -65,8 +65,8 @@ export function createPageSide(doc: Document, options: PageOptions): PageSide {
       context = next;
       side.text.refresh();
     },
-    adopt(rules: Rules, css: string): void {
-      removeStylesheet = adoptStylesheet(doc, declarativeCss(rules.segments.map((s) => s.id)) + css);
+    adopt(rules: Rules): void {
+      removeStylesheet = adoptStylesheet(doc, BASE_CSS + declarativeCss(rules.segments.map((s) => s.id)));
     },
     exposeTo(handler: (experience: string) => void): string[] {
       onApplied = handler;

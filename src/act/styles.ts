@@ -1,18 +1,18 @@
-// segmint's own stylesheet, adopted as a constructed stylesheet: no <style> element and no style attributes,
-// so it works under a strict Content-Security-Policy (`style-src 'self'`).
+// segmint's own stylesheets, adopted as constructed stylesheets: no <style> element and no style attributes,
+// so they work under a strict Content-Security-Policy (`style-src 'self'`).
 
-// `display: none !important` so an author rule like `.banner { display: flex }` cannot undo `hide`.
-const BASE_CSS = ".segmint-hidden{display:none!important}";
+/** segmint's base rules. `display: none !important` so an author rule like `.banner { display: flex }` cannot undo `hide`. */
+export const BASE_CSS = ".segmint-hidden{display:none!important}";
 
-/** Adopts `css` (plus segmint's base rules) into the document; returns the function that removes it again. */
-export function adoptStylesheet(doc: Document, css = ""): () => void {
+/** Adopts `css` into the document; returns the function that removes it again. */
+export function adoptStylesheet(doc: Document, css: string): () => void {
   const Sheet = doc.defaultView?.CSSStyleSheet;
   if (!Sheet || !("adoptedStyleSheets" in doc) || !("replaceSync" in Sheet.prototype)) {
     // Safari before 16.4 has no constructable stylesheets; `hidden` still hides through the UA stylesheet.
     return () => {};
   }
   const sheet = new Sheet();
-  sheet.replaceSync(BASE_CSS + css);
+  sheet.replaceSync(css);
   doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
   return () => {
     doc.adoptedStyleSheets = doc.adoptedStyleSheets.filter((s) => s !== sheet);

@@ -2,14 +2,15 @@
 // the `offer {action}` events, exposure, conversion and frequency history the runtime keeps.
 import { openOffer, OFFER_CSS, type OpenOffer } from "../offer/dialog";
 import { watchExitIntent } from "../offer/exit-intent";
+import { adoptStylesheet } from "../act/styles";
 import { ErrorCodes } from "../report";
 import type { Feature } from "./types";
 
 /** The offers feature. */
 export const offers: Feature = {
-  css: OFFER_CSS,
   start(runtime) {
     const open = new Map<string, OpenOffer>();
+    const removeStylesheet = adoptStylesheet(document, OFFER_CSS);
     const note = (id: string, action: "show" | "dismiss" | "accept") => {
       runtime.record("offer", { experience: id, action });
       runtime.emitter.emit("offer", { experience: id, action });
@@ -28,7 +29,7 @@ export const offers: Feature = {
       },
       exitIntent: (options, fire) =>
         watchExitIntent({ ...options, now: runtime.now, isBlocked: () => open.size > 0, onExitIntent: fire, onError: (e) => runtime.report(ErrorCodes.internal, String(e)) }),
-      destroy: () => open.forEach((handle) => handle.close()),
+      destroy: () => (open.forEach((handle) => handle.close()), removeStylesheet()),
     };
   },
 };

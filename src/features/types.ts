@@ -1,5 +1,6 @@
 // The narrow interface between the runtime (sdk.ts) and optional features wired on top of it: exit-intent
 // offers and progressive profiling. A feature gets what it may use and returns the hooks the runtime calls.
+// The npm build carries both; the script tag fetches each from beside itself when the rules use it (boot.ts).
 import type { Emitter } from "../emitter";
 import type { Report } from "../report";
 import type { ExperienceHistory } from "../rules/experiences";
@@ -32,8 +33,13 @@ export interface FeatureHooks {
   destroy?(): void;
 }
 
-/** An optional feature: its stylesheet and how it starts. */
+/** An optional feature: how it starts (a feature adopts its own stylesheet, and removes it in `destroy`). */
 export interface Feature {
-  css?: string;
   start(context: FeatureContext): FeatureHooks;
 }
+
+/**
+ * A feature a build carries, or the loader of one it fetches only for rules that use it (the script tag's offers and
+ * profiling bundles); the loader returns undefined when these rules do not need it.
+ */
+export type FeatureSource = Feature | ((rules: Rules) => Promise<Feature> | undefined);
