@@ -467,7 +467,7 @@ async function createRuntime(input: RuntimeInput) {
     record("exposure", { experience: id, variant, ...qa });
     remember(id, (h) => ({ ...h, exposedAt: now(), variant }));
     emitter.emit("exposure", { experience: id, variant, segments: segments.slice(), ...qa });
-    pushDataLayer({ event: "segmint_exposure", segmint_experience: id, segmint_variant: variant, ...(qa && { segmint_qa: "true" }) });
+    pushDataLayer({ event: "segmint_exposure", segmint_experience: id, segmint_variant: variant, ...(qa.qa && { segmint_qa: "true" }) });
   }
 
   // A goal counts for an experience the visitor was exposed to within its attribution window.
@@ -479,7 +479,7 @@ async function createRuntime(input: RuntimeInput) {
     record("conversion", { experience: id, variant, goal, ...qa });
     remember(id, (h) => ({ ...h, convertedAt: now() }));
     emitter.emit("conversion", { experience: id, variant, goal, ...qa });
-    pushDataLayer({ event: "segmint_conversion", segmint_experience: id, segmint_variant: variant, segmint_goal: goal, ...(qa && { segmint_qa: "true" }) });
+    pushDataLayer({ event: "segmint_conversion", segmint_experience: id, segmint_variant: variant, segmint_goal: goal, ...(qa.qa && { segmint_qa: "true" }) });
   }
 
   function heldIds(): string[] {
