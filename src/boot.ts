@@ -13,11 +13,12 @@ const CONSENT_STATES: readonly string[] = ["granted", "pending", "denied"];
 const SCRIPT_TIMEOUT_MS = 5000;
 
 /**
- * The optional features, each its own script (`segmint.<name>.js`), fetched only for rules that use it: exit intent
- * and offers never act before the history has loaded, and neither do profiling forms, so the page waits for neither.
+ * The optional features, each its own script (`segmint.<name>.js`), fetched only for rules that use it: offers and the
+ * triggers that wait for the visitor never act before the history has loaded, and neither do profiling forms, so
+ * first paint waits for neither.
  */
 const FEATURES: Record<string, (rules: Rules) => boolean> = {
-  offers: (rules) => rules.experiences.some((e) => e.offer || (typeof e.trigger === "object" && "exitIntent" in e.trigger)),
+  offers: (rules) => rules.experiences.some((e) => e.offer || (e.trigger ?? "load") !== "load"),
   profiling: (rules) => rules.profiling.fields.length > 0,
 };
 

@@ -5,7 +5,8 @@ import { classifyReferrer, parseClickId, parsePage, parseUtm } from "./rules/ref
 import { templatePaths } from "./rules/template";
 import { compileCondition } from "./rules/condition";
 import { freezeContext } from "./rules/context";
-import type { ConsentState, Context, ExperienceDef, Json, ProfilingField, Rules, SegmintEvent, Trigger } from "./rules/types";
+import { isObj } from "./rules/references";
+import type { ConsentState, Context, ExperienceDef, Json, ProfilingField, Rules, SegmintEvent } from "./rules/types";
 import { createStorage, type SegmintStorage } from "./store/storage";
 import { readSnapshot, writeSnapshot, clearSnapshot } from "./store/snapshot";
 import { writeRulesCache } from "./store/rules-cache";
@@ -20,7 +21,6 @@ import { deviceInfo } from "./track/device";
 import { randomId } from "./track/ids";
 import { listen } from "./track/listen";
 import { createPageSide, setSegmentClasses, wantedOf, type PageSide } from "./act/early";
-import { afterSeconds, atScrollDepth } from "./act/triggers";
 import type { Feature, FeatureHooks, FeatureSource } from "./features/types";
 import { metaTags } from "./profile/tags";
 import { createEmitter, type Emitter, type Listener, type SegmintEvents } from "./emitter";
@@ -427,15 +427,9 @@ async function createRuntime(input: RuntimeInput) {
       const def = definition(d.id) as ExperienceDef;
       const live = (d.state === "applied" || d.state === "control") && !fired.has(d.id);
       if (!live) disarm(d.id);
-      else if (def.trigger && def.trigger !== "load") armed.has(d.id) || armed.set(d.id, watchTrigger(def.trigger, () => fire(d.id)));
+      else if (def.trigger && def.trigger !== "load") armed.has(d.id) || armed.set(d.id, hook("watchTrigger")?.(def.trigger, () => fire(d.id)) ?? (() => {}));
       else if (def.offer || d.state === "control") fire(d.id);
     }
-  }
-
-  function watchTrigger(trigger: Exclude<Trigger, "load">, onFire: () => void): () => void {
-    if ("afterSeconds" in trigger) return afterSeconds(trigger.afterSeconds, onFire);
-    if ("scrollDepth" in trigger) return atScrollDepth(window, trigger.scrollDepth, onFire);
-    return hook("exitIntent")?.(trigger.exitIntent, onFire) ?? (() => {});
   }
 
   function disarm(id: string): void {
@@ -573,7 +567,7 @@ async function createRuntime(input: RuntimeInput) {
   }
 
   function setTraits(traits: Record<string, Json>): void {
-    if (!isObject(traits)) return report(ErrorCodes.badCall, "setTraits(traits) needs an object");
+    if (!isObj(traits)) return report(ErrorCodes.badCall, "setTraits(traits) needs an object");
     const known = jsonProps(traits);
     profile.traits = { ...profile.traits, ...known };
     void storage.updateProfile<Record<string, Json>>("traits", (all = {}) => ({ ...all, ...known })).then(() => tabs.post({ kind: "profile", key: "traits" }));
@@ -616,7 +610,7 @@ async function createRuntime(input: RuntimeInput) {
   return {
     track(type: string, props?: Record<string, Json>): void {
       if (!type || typeof type !== "string") return report(ErrorCodes.badCall, "track(type) needs a non-empty string");
-      record(type, isObject(props) ? jsonProps(props) : {});
+      record(type, isObj(props) ? jsonProps(props) : {});
       for (const def of rules.experiences) if (def.goals?.some((g) => "event" in g && g.event === type)) convert(def.id, type);
       schedule();
     },
@@ -674,11 +668,11 @@ function openStorage(kind: "indexeddb" | "memory" | undefined, consent: ConsentS
 }
 
 function profileOf(stored: Record<string, unknown>, now: number): Profile {
-  const object = (value: unknown) => (isObject(value) ? value : {}) as never;
+  const object = (value: unknown) => (isObj(value) ? value : {}) as never;
   const visitor = stored.visitor as Profile["visitor"] | undefined;
   return {
     visitor: typeof visitor?.id === "string" ? visitor : { id: randomId(), firstSeen: now, lastSeen: now },
-    ...(isObject(stored.session) && { session: stored.session as unknown as SessionState }),
+    ...(isObj(stored.session) && { session: stored.session as unknown as SessionState }),
     traits: object(stored.traits),
     sticky: object(stored.sticky),
     experiences: object(stored.experiences),
@@ -730,10 +724,6 @@ function jsonProps(value: Record<string, unknown>): Record<string, Json> {
   } catch {
     return {};
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function pushDataLayer(entry: Record<string, string>): void {

@@ -10,6 +10,7 @@ import { compileExperiences, type ExperienceDecision, type Preview } from "../ru
 import { renderTemplate } from "../rules/template";
 import { getPath } from "../rules/condition";
 import { parsePage } from "../rules/referrer";
+import { PROFILE_FORMS } from "../rules/profiling";
 import { timeInfo, visitorInfo } from "../rules/context";
 import type { Change, Context, DeviceInfo, Json, Rules } from "../rules/types";
 
@@ -79,7 +80,10 @@ export function createPageSide(doc: Document, options: PageOptions): PageSide {
       const wanted = compileExperiences(rules)(early, known.visitorId, now, {}, preview)
         .filter((d) => d.state === "applied" && !known.held.includes(d.id) && isEarly(rules, d.id))
         .map((d) => wantedOf(d, early));
-      prehider.hide(wanted.flatMap((w) => w.changes.map((c) => c.selector)), rules.tracking.prehideMs);
+      const held = wanted.flatMap((w) => w.changes.map((c) => c.selector));
+      // Profiling forms wait for their plan (known answers hidden) rather than show every field first.
+      if (rules.profiling.fields.length) held.push(PROFILE_FORMS);
+      prehider.hide(held, rules.tracking.prehideMs);
       applier.sync(wanted);
     },
     destroy(): void {

@@ -1,7 +1,9 @@
-// Exit-intent offers wired into the runtime: detection (offer/exit-intent) and the dialog (offer/dialog), with
-// the `offer {action}` events, exposure, conversion and frequency history the runtime keeps.
+// Offers wired into the runtime: the triggers that wait for the visitor (offer/exit-intent, offer/triggers: time and
+// scroll depth, also for experiences with changes) and the dialog (offer/dialog), with the `offer {action}` events,
+// exposure, conversion and frequency history the runtime keeps.
 import { openOffer, OFFER_CSS, type OpenOffer } from "../offer/dialog";
 import { watchExitIntent } from "../offer/exit-intent";
+import { afterSeconds, atScrollDepth } from "../offer/triggers";
 import { adoptStylesheet } from "../act/styles";
 import { ErrorCodes } from "../report";
 import type { Feature } from "./types";
@@ -27,8 +29,13 @@ export const offers: Feature = {
         });
         if (handle) open.set(id, handle);
       },
-      exitIntent: (options, fire) =>
-        watchExitIntent({ ...options, now: runtime.now, isBlocked: () => open.size > 0, onExitIntent: fire, onError: (e) => runtime.report(ErrorCodes.internal, String(e)) }),
+      watchTrigger: (trigger, fire) =>
+        "afterSeconds" in trigger ? afterSeconds(trigger.afterSeconds, fire)
+          : "scrollDepth" in trigger ? atScrollDepth(window, trigger.scrollDepth, fire)
+          : watchExitIntent({
+              ...trigger.exitIntent, now: runtime.now, isBlocked: () => open.size > 0, onExitIntent: fire,
+              onError: (e) => runtime.report(ErrorCodes.internal, String(e)),
+            }),
       destroy: () => (open.forEach((handle) => handle.close()), removeStylesheet()),
     };
   },
