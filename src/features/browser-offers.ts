@@ -1,5 +1,5 @@
 // The offers feature's script-tag entry (dist/segmint.offers.js), fetched by segmint.min.js for rules with an offer
-// or an exit-intent trigger.
+// or a trigger that waits for the visitor (exit intent, time, scroll depth).
 import { offers } from "./offers";
 import { registerFeature } from "./register";
 

@@ -1,6 +1,7 @@
 // The narrow interface between the runtime (sdk.ts) and optional features wired on top of it: offers with the
-// triggers that wait for the visitor, and progressive profiling. A feature gets what it may use and returns the hooks the runtime calls.
-// The npm build carries both; the script tag fetches each from beside itself when the rules use it (boot.ts).
+// triggers that wait for the visitor, and progressive profiling. A feature gets what it may use and returns the hooks
+// the runtime calls. The npm build carries both; the script tag fetches each from beside itself when the rules use it
+// (boot.ts).
 import type { Emitter } from "../emitter";
 import type { Report } from "../report";
 import type { ExperienceHistory } from "../rules/experiences";
