@@ -29,6 +29,13 @@ export default [
     plugins: [nodeResolve({ browser: true, extensions: [".ts", ".js"] }), transpile()],
     output: { file: "dist/segmint.min.js", format: "iife", sourcemap: true, plugins: [minify()] },
   },
+  // The optional features for script-tag sites, each fetched by segmint.min.js from beside itself for rules that use it
+  // (ARCHITECTURE.md "Script bundles"); npm's createSegmint carries both.
+  ...["offers", "profiling"].map((name) => ({
+    input: `src/features/browser-${name}.ts`,
+    plugins: [nodeResolve({ browser: true, extensions: [".ts", ".js"] }), transpile()],
+    output: { file: `dist/segmint.${name}.js`, format: "iife", sourcemap: true, plugins: [minify()] },
+  })),
   {
     // The debug panel for script-tag sites, fetched by segmint.min.js from beside itself when asked for.
     input: "src/debug/browser.ts",

@@ -1,5 +1,7 @@
-// Bytes a visitor downloads: the script-tag bundle as built, and for npm users each typical import bundled the way an
-// app would (esbuild, minified, browser, tree-shaken) next to the peers bundled the same way. gzip -9 and brotli -11.
+// Bytes a visitor downloads: the script-tag bundle as built, alone and with each optional bundle it fetches beside
+// itself for rules that use it (separate files, so their sizes add up), and for npm users each typical import bundled
+// the way an app would (esbuild, minified, browser, tree-shaken) next to the peers bundled the same way. gzip -9 and
+// brotli -11.
 //
 //   npm run build && node bench/size.mjs
 import { build } from "esbuild";
@@ -23,6 +25,19 @@ const ENTRIES = [
 ];
 
 const compressed = (code) => ({ bytes: code.length, gzip: gzipSync(code, { level: 9 }).length, brotli: brotliCompressSync(code).length });
+const sum = (sizes) => Object.fromEntries(["bytes", "gzip", "brotli"].map((k) => [k, sizes.reduce((n, size) => n + size[k], 0)]));
+
+/** The script tag's optional bundles (ARCHITECTURE.md "Script bundles"), with what makes segmint.min.js fetch each. */
+export const OPTIONAL_BUNDLES = [
+  ["segmint.offers.js", "offers; exit-intent, time and scroll triggers"],
+  ["segmint.profiling.js", "progressive profiling"],
+];
+
+const built = (file) => {
+  const path = `${ROOT}dist/${file}`;
+  if (!existsSync(path)) throw new Error(`dist/${file} is missing: run \`npm run build\` first`);
+  return compressed(readFileSync(path));
+};
 
 async function bundle(source) {
   const result = await build({
@@ -36,10 +51,13 @@ async function bundle(source) {
 
 /** The script-tag bundle against its budget, then each import set; sizes in bytes. */
 export async function runSizeBench() {
-  const script = `${ROOT}dist/segmint.min.js`;
-  if (!existsSync(script)) throw new Error("dist/segmint.min.js is missing: run `npm run build` first");
-  const scriptTag = compressed(readFileSync(script));
+  const scriptTag = built("segmint.min.js");
   const imports = [];
+  for (const [file, what] of OPTIONAL_BUNDLES) {
+    imports.push({ name: `script tag: segmint.min.js + ${file} (${what})`, ...sum([scriptTag, built(file)]) });
+  }
+  const everything = sum([scriptTag, ...OPTIONAL_BUNDLES.map(([file]) => built(file))]);
+  imports.push({ name: "script tag: segmint.min.js + every optional bundle", ...everything });
   for (const [name, source] of ENTRIES) imports.push({ name, ...compressed(await bundle(source)) });
   return { scriptTag: { ...scriptTag, budgetGzip: SCRIPT_BUDGET, pass: scriptTag.gzip <= SCRIPT_BUDGET }, imports };
 }
@@ -49,5 +67,6 @@ export const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { scriptTag, imports } = await runSizeBench();
   console.log(`dist/segmint.min.js: ${kb(scriptTag.gzip)} gzip, ${kb(scriptTag.brotli)} brotli (budget ${kb(SCRIPT_BUDGET)} gzip: ${scriptTag.pass ? "PASS" : "FAIL"})`);
-  for (const row of imports) console.log(`${row.name.padEnd(54)} ${kb(row.gzip).padStart(8)} gzip ${kb(row.brotli).padStart(8)} brotli ${kb(row.bytes).padStart(9)} min`);
+  const width = Math.max(...imports.map((row) => row.name.length));
+  for (const row of imports) console.log(`${row.name.padEnd(width)} ${kb(row.gzip).padStart(8)} gzip ${kb(row.brotli).padStart(8)} brotli ${kb(row.bytes).padStart(9)} min`);
 }

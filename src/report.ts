@@ -11,6 +11,7 @@ export const ErrorCodes = {
   offerFailed: "SEGMINT_OFFER_FAILED",
   badCall: "SEGMINT_BAD_CALL",
   debugUnavailable: "SEGMINT_DEBUG_UNAVAILABLE",
+  featureUnavailable: "SEGMINT_FEATURE_UNAVAILABLE",
   internal: "SEGMINT_INTERNAL",
 } as const;
 

@@ -5,7 +5,8 @@ import { classifyReferrer, parseClickId, parsePage, parseUtm } from "./rules/ref
 import { templatePaths } from "./rules/template";
 import { compileCondition } from "./rules/condition";
 import { freezeContext } from "./rules/context";
-import type { ConsentState, Context, ExperienceDef, Json, ProfilingField, Rules, SegmintEvent, Trigger } from "./rules/types";
+import { isObj } from "./rules/references";
+import type { ConsentState, Context, ExperienceDef, Json, ProfilingField, Rules, SegmintEvent } from "./rules/types";
 import { createStorage, type SegmintStorage } from "./store/storage";
 import { readSnapshot, writeSnapshot, clearSnapshot } from "./store/snapshot";
 import { writeRulesCache } from "./store/rules-cache";
@@ -20,8 +21,7 @@ import { deviceInfo } from "./track/device";
 import { randomId } from "./track/ids";
 import { listen } from "./track/listen";
 import { createPageSide, setSegmentClasses, wantedOf, type PageSide } from "./act/early";
-import { afterSeconds, atScrollDepth } from "./act/triggers";
-import type { Feature, FeatureHooks } from "./features/types";
+import type { Feature, FeatureHooks, FeatureSource } from "./features/types";
 import { metaTags } from "./profile/tags";
 import { createEmitter, type Emitter, type Listener, type SegmintEvents } from "./emitter";
 import { createReporter, ErrorCodes, type Report } from "./report";
@@ -112,9 +112,9 @@ type Runtime = Awaited<ReturnType<typeof createRuntime>>;
 
 /**
  * Creates a segmint instance with the given optional features (offers, progressive profiling); synchronous, never
- * throws. Outside a browser (SSR) the instance is inert. The entries decide which features a build carries.
+ * throws. Outside a browser (SSR) the instance is inert. The entries decide which features a build carries or fetches.
  */
-export function createSegmintWith(features: readonly Feature[], options: SegmintOptions = {}, loadDebug?: DebugLoader): Segmint {
+export function createSegmintWith(features: readonly FeatureSource[], options: SegmintOptions = {}, loadDebug?: DebugLoader): Segmint {
   try {
     if (typeof document === "object") return browserSegmint(options, features, loadDebug);
   } catch (error) {
@@ -123,8 +123,7 @@ export function createSegmintWith(features: readonly Feature[], options: Segmint
   return inertSegmint();
 }
 
-function browserSegmint(options: SegmintOptions, features: readonly Feature[], loadDebug?: DebugLoader): Segmint {
-  const css = features.map((f) => f.css ?? "").join("");
+function browserSegmint(options: SegmintOptions, sources: readonly FeatureSource[], loadDebug?: DebugLoader): Segmint {
   const now = options.now ?? Date.now;
   const emitter = createEmitter((name, error) => report(ErrorCodes.listenerFailed, `on("${name}") listener threw: ${error}`));
   const problems: Array<{ code: string; message: string }> = [];
@@ -139,15 +138,16 @@ function browserSegmint(options: SegmintOptions, features: readonly Feature[], l
   let destroyed = false;
   const waiting: Array<(r: Runtime) => void> = [];
   if (early) {
-    page.adopt(early.rules, css);
+    page.adopt(early.rules);
     if (snapshot) page.start(early.rules, snapshot, deviceInfo(), now(), previewOf(location.href));
   }
 
   async function start(): Promise<void> {
     const loaded = early ?? (await loadRules(options.rules, report));
     if (!loaded || destroyed) return page.destroy();
-    if (!early) page.adopt(loaded.rules, css);
+    if (!early) page.adopt(loaded.rules);
     rules = loaded.rules;
+    const features = loadFeatures(sources, loaded.rules, report);
     const consent = consentOf(options.consent, loaded.rules.tracking.consent);
     const created = await createRuntime({ loaded, consent, now, emitter, report, storageKind: options.storage, page, features, forced });
     if (destroyed) return created.destroy();
@@ -224,6 +224,15 @@ function browserSegmint(options: SegmintOptions, features: readonly Feature[], l
   return instance;
 }
 
+// Features a build fetches load beside the stored history, and only for rules that use them; one that fails to load
+// is reported and left out (its part of the rules does nothing), the rest of the page is personalized as usual.
+function loadFeatures(sources: readonly FeatureSource[], rules: Rules, report: Report): Promise<Feature[]> {
+  const loads = sources.map((source) =>
+    Promise.resolve(typeof source === "function" ? source(rules) : source).catch((error) => void report(ErrorCodes.featureUnavailable, String(error))),
+  );
+  return Promise.all(loads).then((features) => features.filter((feature): feature is Feature => !!feature));
+}
+
 /** Consent: the site's code over the rules file over "granted"; Global Privacy Control means denied. */
 function consentOf(site: ConsentState | undefined, rulesDefault: ConsentState): ConsentState {
   return (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl ? "denied" : (site ?? rulesDefault);
@@ -239,7 +248,7 @@ interface RuntimeInput {
   report: Report;
   storageKind: "indexeddb" | "memory" | undefined;
   page: PageSide;
-  features: readonly Feature[];
+  features: Promise<Feature[]>;
   /** Segments forced on for QA in this tab; their events and the tab's exposures carry `qa: true`. */
   forced: ReadonlySet<string>;
 }
@@ -256,7 +265,7 @@ async function createRuntime(input: RuntimeInput) {
   const { loaded: { rules }, now, emitter, report, page, forced } = input;
   let consent = input.consent;
   let storage = openStorage(input.storageKind, consent, report);
-  const stored = await storage.load();
+  const [stored, features] = await Promise.all([storage.load(), input.features]);
   const engine = createEngine(rules, new Date(now()).getTimezoneOffset());
   const profile = profileOf(stored.profile, now());
   const decide = compileExperiences(rules);
@@ -282,7 +291,7 @@ async function createRuntime(input: RuntimeInput) {
   let queued = false;
   const pageGoals = rules.experiences.map((e) => [e.id, (e.goals ?? []).flatMap((g) => ("pageview" in g ? [compileCondition(g.pageview, rules.groups)] : []))] as const);
   const onError = (error: unknown) => report(ErrorCodes.internal, String(error));
-  const hooks: FeatureHooks[] = input.features.map((feature) =>
+  const hooks: FeatureHooks[] = features.map((feature) =>
     feature.start({ rules, now, report, emitter, record, traits: () => profile.traits, setTraits, expose, convert, remember }),
   );
   const hook = <K extends keyof FeatureHooks>(name: K) => hooks.find((h) => h[name])?.[name];
@@ -418,15 +427,9 @@ async function createRuntime(input: RuntimeInput) {
       const def = definition(d.id) as ExperienceDef;
       const live = (d.state === "applied" || d.state === "control") && !fired.has(d.id);
       if (!live) disarm(d.id);
-      else if (def.trigger && def.trigger !== "load") armed.has(d.id) || armed.set(d.id, watchTrigger(def.trigger, () => fire(d.id)));
+      else if (def.trigger && def.trigger !== "load") armed.has(d.id) || armed.set(d.id, hook("watchTrigger")?.(def.trigger, () => fire(d.id)) ?? (() => {}));
       else if (def.offer || d.state === "control") fire(d.id);
     }
-  }
-
-  function watchTrigger(trigger: Exclude<Trigger, "load">, onFire: () => void): () => void {
-    if ("afterSeconds" in trigger) return afterSeconds(trigger.afterSeconds, onFire);
-    if ("scrollDepth" in trigger) return atScrollDepth(window, trigger.scrollDepth, onFire);
-    return hook("exitIntent")?.(trigger.exitIntent, onFire) ?? (() => {});
   }
 
   function disarm(id: string): void {
@@ -564,7 +567,7 @@ async function createRuntime(input: RuntimeInput) {
   }
 
   function setTraits(traits: Record<string, Json>): void {
-    if (!isObject(traits)) return report(ErrorCodes.badCall, "setTraits(traits) needs an object");
+    if (!isObj(traits)) return report(ErrorCodes.badCall, "setTraits(traits) needs an object");
     const known = jsonProps(traits);
     profile.traits = { ...profile.traits, ...known };
     void storage.updateProfile<Record<string, Json>>("traits", (all = {}) => ({ ...all, ...known })).then(() => tabs.post({ kind: "profile", key: "traits" }));
@@ -614,7 +617,7 @@ async function createRuntime(input: RuntimeInput) {
   return {
     track(type: string, props?: Record<string, Json>): void {
       if (!type || typeof type !== "string") return report(ErrorCodes.badCall, "track(type) needs a non-empty string");
-      record(type, isObject(props) ? jsonProps(props) : {});
+      record(type, isObj(props) ? jsonProps(props) : {});
       for (const def of rules.experiences) if (def.goals?.some((g) => "event" in g && g.event === type)) convert(def.id, type);
       schedule();
     },
@@ -674,11 +677,11 @@ function openStorage(kind: "indexeddb" | "memory" | undefined, consent: ConsentS
 }
 
 function profileOf(stored: Record<string, unknown>, now: number): Profile {
-  const object = (value: unknown) => (isObject(value) ? value : {}) as never;
+  const object = (value: unknown) => (isObj(value) ? value : {}) as never;
   const visitor = stored.visitor as Profile["visitor"] | undefined;
   return {
     visitor: typeof visitor?.id === "string" ? visitor : { id: randomId(), firstSeen: now, lastSeen: now },
-    ...(isObject(stored.session) && { session: stored.session as unknown as SessionState }),
+    ...(isObj(stored.session) && { session: stored.session as unknown as SessionState }),
     traits: object(stored.traits),
     sticky: object(stored.sticky),
     experiences: object(stored.experiences),
@@ -730,10 +733,6 @@ function jsonProps(value: Record<string, unknown>): Record<string, Json> {
   } catch {
     return {};
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function pushDataLayer(entry: Record<string, string>): void {

@@ -2,6 +2,7 @@
 // an undo per mutation). Text over HTML; URLs and attribute names checked again here, after `{{…}}` tokens
 // were rendered, whatever the rules file said.
 import type { Change } from "../rules/types";
+import { ALLOWED_ATTRIBUTE, unsafeUrlReason, URL_ATTRIBUTE } from "../rules/references";
 
 /** Restores what one applied change altered. */
 export type Undo = () => void;
@@ -13,8 +14,6 @@ export interface ChangeEnv {
   /** Reports a change that was refused (it is skipped, never half-applied). */
   refuse(reason: string): void;
 }
-
-const URL_ATTRIBUTES = ["href", "src", "action", "formaction", "xlink:href", "poster", "cite", "data", "background", "codebase"];
 
 /** Applies `change` to `element`; returns the undo, or undefined when the change was refused. */
 export function applyChange(element: Element, change: Change, env: ChangeEnv): Undo | undefined {
@@ -28,17 +27,13 @@ export function applyChange(element: Element, change: Change, env: ChangeEnv): U
   return () => undos.reverse().forEach((undo) => undo?.());
 }
 
-/** Whether a URL is one a rule may set: http(s), relative, mailto: or tel:. */
-export function isSafeUrl(url: string): boolean {
-  // Browsers drop ASCII whitespace and control characters inside a scheme (`java\tscript:`), so do the same.
-  const scheme = /^([a-z][a-z0-9+.-]*):/.exec(url.replace(/[\0-\x20\x7f]/g, "").toLowerCase())?.[1];
-  return !scheme || ["http", "https", "mailto", "tel"].includes(scheme);
-}
+/** Whether a URL is one a rule may set: http(s), relative, mailto: or tel: (the rules validator's own check). */
+export const isSafeUrl = (url: string): boolean => !unsafeUrlReason(url);
 
+// The validator's checks again, now on rendered values: a `{{…}}` token may have put a trait's URL there.
 function attributeRefusal(name: string, value: string | null): string | undefined {
-  const lower = name.toLowerCase();
-  if (!/^[a-z_:][-a-z0-9_:.]*$/.test(lower) || lower.startsWith("on") || lower === "style" || lower === "srcdoc") return `attribute "${name}" is not allowed`;
-  if (value !== null && URL_ATTRIBUTES.includes(lower) && !isSafeUrl(value)) return `URL "${value}" is not allowed`;
+  if (!ALLOWED_ATTRIBUTE.test(name)) return `attribute "${name}" is not allowed`;
+  if (value !== null && URL_ATTRIBUTE.test(name) && !isSafeUrl(value)) return `URL "${value}" is not allowed`;
   return undefined;
 }
 

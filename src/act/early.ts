@@ -5,11 +5,12 @@
 import { createApplier, type Applier, type WantedExperience } from "./apply";
 import { createPrehider, type Prehider } from "./prehide";
 import { createDeclarativeText, declarativeCss } from "./declarative";
-import { adoptStylesheet } from "./styles";
+import { adoptStylesheet, BASE_CSS } from "./styles";
 import { compileExperiences, type ExperienceDecision, type Preview } from "../rules/experiences";
 import { renderTemplate } from "../rules/template";
 import { getPath } from "../rules/condition";
 import { parsePage } from "../rules/referrer";
+import { PROFILE_FORMS } from "../rules/profiling";
 import { timeInfo, visitorInfo } from "../rules/context";
 import type { Change, Context, DeviceInfo, Json, Rules } from "../rules/types";
 
@@ -34,8 +35,8 @@ export interface PageSide {
   text: ReturnType<typeof createDeclarativeText>;
   /** Sets the context `{{…}}` tokens read (the early one, then each evaluation's) and re-renders them. */
   render(context: Context): void;
-  /** Adopts segmint's stylesheet: base rules, data-segmint-show/hide for these rules' segments, and `css`. */
-  adopt(rules: Rules, css: string): void;
+  /** Adopts segmint's stylesheet: base rules, and data-segmint-show/hide for these rules' segments. */
+  adopt(rules: Rules): void;
   /** From now on exposures go to `handler`; returns the experiences applied before it existed. */
   exposeTo(handler: (experience: string) => void): string[];
   /** Shows the page with what the snapshot knows, before any history is read. */
@@ -65,8 +66,8 @@ export function createPageSide(doc: Document, options: PageOptions): PageSide {
       context = next;
       side.text.refresh();
     },
-    adopt(rules: Rules, css: string): void {
-      removeStylesheet = adoptStylesheet(doc, declarativeCss(rules.segments.map((s) => s.id)) + css);
+    adopt(rules: Rules): void {
+      removeStylesheet = adoptStylesheet(doc, BASE_CSS + declarativeCss(rules.segments.map((s) => s.id)));
     },
     exposeTo(handler: (experience: string) => void): string[] {
       onApplied = handler;
@@ -79,7 +80,10 @@ export function createPageSide(doc: Document, options: PageOptions): PageSide {
       const wanted = compileExperiences(rules)(early, known.visitorId, now, {}, preview)
         .filter((d) => d.state === "applied" && !known.held.includes(d.id) && isEarly(rules, d.id))
         .map((d) => wantedOf(d, early));
-      prehider.hide(wanted.flatMap((w) => w.changes.map((c) => c.selector)), rules.tracking.prehideMs);
+      const held = wanted.flatMap((w) => w.changes.map((c) => c.selector));
+      // Profiling forms wait for their plan (known answers hidden) rather than show every field first.
+      if (rules.profiling.fields.length) held.push(PROFILE_FORMS);
+      prehider.hide(held, rules.tracking.prehideMs);
       applier.sync(wanted);
     },
     destroy(): void {

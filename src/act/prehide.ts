@@ -1,14 +1,14 @@
 // Pre-hiding for zero flicker: while the page is parsed, elements that a known experience will change are kept
 // invisible (visibility, so nothing shifts) until their change is applied — each for at most `maxMs`. Rules live
 // in a constructed stylesheet: no <style> element and no style attribute, so a strict CSP allows it.
+import { adopt, constructedSheet } from "./styles";
 
 /** Creates the pre-hider of one page. */
 export function createPrehider(doc: Document) {
-  const Sheet = doc.defaultView?.CSSStyleSheet;
-  const supported = Boolean(Sheet && "adoptedStyleSheets" in doc && "replaceSync" in (Sheet as typeof CSSStyleSheet).prototype);
-  const sheet = supported ? new (Sheet as typeof CSSStyleSheet)() : undefined;
+  const sheet = constructedSheet(doc);
   const hidden = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let remove = () => {};
 
   function render(): void {
     if (!sheet) return;
@@ -18,7 +18,7 @@ export function createPrehider(doc: Document) {
   function revealAll(): void {
     clearTimeout(timer);
     hidden.clear();
-    if (sheet) doc.adoptedStyleSheets = doc.adoptedStyleSheets.filter((s) => s !== sheet);
+    remove();
   }
 
   return {
@@ -27,7 +27,7 @@ export function createPrehider(doc: Document) {
       if (!sheet || selectors.length === 0) return;
       for (const selector of selectors) if (isSelector(doc, selector)) hidden.add(selector);
       render();
-      doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
+      remove = adopt(doc, sheet);
       timer = setTimeout(revealAll, maxMs);
     },
     /** Shows the elements of `selector` again (their change was applied). */

@@ -1,15 +1,18 @@
-// Exit-intent offers wired into the runtime: detection (offer/exit-intent) and the dialog (offer/dialog), with
-// the `offer {action}` events, exposure, conversion and frequency history the runtime keeps.
+// Offers wired into the runtime: the triggers that wait for the visitor (offer/exit-intent, offer/triggers: time and
+// scroll depth, also for experiences with changes) and the dialog (offer/dialog), with the `offer {action}` events,
+// exposure, conversion and frequency history the runtime keeps.
 import { openOffer, OFFER_CSS, type OpenOffer } from "../offer/dialog";
 import { watchExitIntent } from "../offer/exit-intent";
+import { afterSeconds, atScrollDepth } from "../offer/triggers";
+import { adoptStylesheet } from "../act/styles";
 import { ErrorCodes } from "../report";
 import type { Feature } from "./types";
 
 /** The offers feature. */
 export const offers: Feature = {
-  css: OFFER_CSS,
   start(runtime) {
     const open = new Map<string, OpenOffer>();
+    const removeStylesheet = adoptStylesheet(document, OFFER_CSS);
     const note = (id: string, action: "show" | "dismiss" | "accept") => {
       runtime.record("offer", { experience: id, action });
       runtime.emitter.emit("offer", { experience: id, action });
@@ -26,9 +29,14 @@ export const offers: Feature = {
         });
         if (handle) open.set(id, handle);
       },
-      exitIntent: (options, fire) =>
-        watchExitIntent({ ...options, now: runtime.now, isBlocked: () => open.size > 0, onExitIntent: fire, onError: (e) => runtime.report(ErrorCodes.internal, String(e)) }),
-      destroy: () => open.forEach((handle) => handle.close()),
+      watchTrigger: (trigger, fire) =>
+        "afterSeconds" in trigger ? afterSeconds(trigger.afterSeconds, fire)
+          : "scrollDepth" in trigger ? atScrollDepth(window, trigger.scrollDepth, fire)
+          : watchExitIntent({
+              ...trigger.exitIntent, now: runtime.now, isBlocked: () => open.size > 0, onExitIntent: fire,
+              onError: (e) => runtime.report(ErrorCodes.internal, String(e)),
+            }),
+      destroy: () => (open.forEach((handle) => handle.close()), removeStylesheet()),
     };
   },
 };

@@ -5,7 +5,7 @@
 // What a field is, in the page: its controls are the form's inputs, selects and textareas with that `name`; what
 // gets hidden is its wrapper `[data-segmint-field=name]` inside the form if there is one, else each control and its
 // labels (`<label for>` or an enclosing `<label>`).
-import { formPlan, isKnown, traitsFromAnswers, validateValue, type InvalidKind } from "../rules/profiling";
+import { formPlan, isKnown, PROFILE_FORMS, traitsFromAnswers, validateValue, type InvalidKind } from "../rules/profiling";
 import type { Json, Profiling } from "../rules/types";
 
 export interface ProfileFormsOptions {
@@ -47,7 +47,7 @@ export function enhanceProfileForms(doc: Document, options: ProfileFormsOptions)
   const stop = guard(() => undos.splice(0).forEach((undo) => undo()));
   const refresh = guard(() => {
     stop();
-    doc.querySelectorAll<HTMLFormElement>("form[data-segmint-profile]").forEach((form) => enhanceForm(form, options, undos, guard));
+    doc.querySelectorAll<HTMLFormElement>(PROFILE_FORMS).forEach((form) => enhanceForm(form, options, undos, guard));
   });
   refresh();
   return { refresh, stop };

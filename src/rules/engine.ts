@@ -1,7 +1,7 @@
 // The evaluation engine: rules + stored history + the current page → the context document and segments.
 // Pure: events, time and the environment arrive as arguments, so the CLI's `simulate` runs it in Node.
 import { compileCondition, explainCondition } from "./condition";
-import { addEvent, dayNumber, emptyRollup, mergeRollups, metricValue, type MetricSpec, type Rollup } from "./metrics";
+import { addEvent, dayNumber, emptyRollup, mergeRollups, metricEventType, metricValue, type MetricSpec, type Rollup } from "./metrics";
 import { evaluateSegments } from "./segments";
 import { visitorInfo, timeInfo } from "./context";
 import { addInterest, interestScores, tagsForPage, type InterestState, type TagRule } from "./interests";
@@ -61,7 +61,10 @@ export function createEngine(rules: Rules, tzOffsetMinutes: number) {
   let cached = new Map<string, Json>();
   // Each event only touches the metrics that read its type.
   const byType = new Map<string, MetricSpec[]>();
-  for (const spec of specs) byType.set(eventType(spec), [...(byType.get(eventType(spec)) ?? []), spec]);
+  for (const spec of specs) {
+    const type = metricEventType(spec.def);
+    byType.set(type, [...(byType.get(type) ?? []), spec]);
+  }
   let cachedDay = NaN;
   let interests: InterestState = {};
   let searches: string[] = [];
@@ -184,12 +187,6 @@ function toArchive(specs: readonly MetricSpec[], rollups: Map<string, Rollup>): 
 
 function specKey(spec: MetricSpec): string {
   return JSON.stringify(spec.def);
-}
-
-// The event type a metric reads: "purchase" for { sum: "purchase.value" } or { count: "purchase" }.
-function eventType(spec: MetricSpec): string {
-  const target = Object.values(spec.def).find((v): v is string => typeof v === "string") ?? "";
-  return target.split(".")[0] as string;
 }
 
 function buildContext(

@@ -130,6 +130,9 @@ function parse(def: MetricDef): Parsed {
   return parsed;
 }
 
+/** The event type a metric reads: "purchase" for `sum: "purchase.value"`, "video.play" for `count: "video.play"`. */
+export const metricEventType = (def: MetricDef): string => parse(def).type;
+
 /** A new, empty rollup. */
 export function emptyRollup(): Rollup {
   return { buckets: {} };

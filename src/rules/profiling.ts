@@ -2,6 +2,9 @@
 // Pure: the forms in profile/forms.ts and `nextFields(n)` on the instance both read the queue from here.
 import type { Json, Profiling, ProfilingField } from "./types";
 
+/** The site's progressive-profiling forms. */
+export const PROFILE_FORMS = "form[data-segmint-profile]";
+
 /** Why a value was refused; the form shows the browser's own message for that kind. */
 export type InvalidKind = "email" | "number" | "tel" | "option";
 

@@ -49,8 +49,8 @@ export const ISO_DATE =
  * not an event handler, `style` or `srcdoc`, which run or restyle anything.
  */
 export const ALLOWED_ATTRIBUTE = /^(?!on|style$|srcdoc$)[a-z_:][\w:.-]*$/i;
-/** Attributes whose value is a URL a browser may follow, submit to or load a document from, in any case. */
-export const URL_ATTRIBUTE = /^(?:href|src|action|formaction|xlink:href|data)$/i;
+/** Attributes whose value is a URL a browser may follow, submit to or load a document or resource from, in any case. */
+export const URL_ATTRIBUTE = /^(?:href|src|action|formaction|xlink:href|data|poster|cite|background|codebase)$/i;
 
 /** The metric kinds, each the key that names the metric's source (compile.ts has its table of them, by MetricKind). */
 export const METRIC_KINDS = ["count", "sum", "avg", "min", "max", "distinct", "first", "last", "daysSince"] as const;

@@ -1,5 +1,5 @@
-// Experience triggers that are not exit intent (offer/ owns that): after some seconds on the page, or once the
-// visitor has scrolled to a depth. Each returns its stop.
+// Experience triggers besides exit intent (exit-intent.ts): after some seconds on the page, or once the visitor has
+// scrolled to a depth. Each returns its stop.
 
 /** Calls `fire` once after `seconds` on the page. */
 export function afterSeconds(seconds: number, fire: () => void): () => void {
