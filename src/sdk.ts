@@ -20,7 +20,7 @@ import { watchClicks } from "./track/clicks";
 import { deviceInfo } from "./track/device";
 import { randomId } from "./track/ids";
 import { listen } from "./track/listen";
-import { createPageSide, setSegmentClasses, wantedOf, type PageSide } from "./act/early";
+import { createPageSide, setSegmentClasses, wantedOf, type EarlyKnowledge, type PageSide } from "./act/early";
 import type { Feature, FeatureHooks, FeatureSource } from "./features/types";
 import { metaTags } from "./profile/tags";
 import { createEmitter, type Emitter, type Listener, type SegmintEvents } from "./emitter";
@@ -137,9 +137,13 @@ function browserSegmint(options: SegmintOptions, sources: readonly FeatureSource
   let panel: Promise<DebugPanel | undefined> | undefined;
   let destroyed = false;
   const waiting: Array<(r: Runtime) => void> = [];
+  // No snapshot: nothing was stored for this visitor (a first visit), so this page alone decides their segments and
+  // synchronously available rules personalize it before first paint too. The runtime keeps this visitor id, so
+  // bucketing agrees; if history did exist after all (localStorage cleared), the runtime reconciles.
+  const known = snapshot ?? (early && firstVisit(early.rules, now(), forced));
   if (early) {
     page.adopt(early.rules);
-    if (snapshot) page.start(early.rules, snapshot, deviceInfo(), now(), previewOf(location.href));
+    if (known) page.start(early.rules, known, deviceInfo(), now(), previewOf(location.href));
   }
 
   async function start(): Promise<void> {
@@ -149,7 +153,7 @@ function browserSegmint(options: SegmintOptions, sources: readonly FeatureSource
     rules = loaded.rules;
     const features = loadFeatures(sources, loaded.rules, report);
     const consent = consentOf(options.consent, loaded.rules.tracking.consent);
-    const created = await createRuntime({ loaded, consent, now, emitter, report, storageKind: options.storage, page, features, forced });
+    const created = await createRuntime({ loaded, consent, now, emitter, report, storageKind: options.storage, page, features, forced, visitorId: known?.visitorId });
     if (destroyed) return created.destroy();
     runtime = created;
     for (const call of waiting.splice(0)) call(created);
@@ -170,7 +174,7 @@ function browserSegmint(options: SegmintOptions, sources: readonly FeatureSource
   };
   const instance = {
     ready: ready.then(() => {}),
-    segments: () => guard([], () => (runtime ? runtime.segments() : (snapshot?.segments.slice() ?? []))),
+    segments: () => guard([], () => (runtime ? runtime.segments() : (known?.segments.slice() ?? []))),
     inSegment: (id: string) => instance.segments().includes(id),
     on: (event, fn) => emitter.on(event, fn),
     debug: (open = true) => guard(undefined, () => (open ? openPanel() : closePanel())),
@@ -251,6 +255,8 @@ interface RuntimeInput {
   features: Promise<Feature[]>;
   /** Segments forced on for QA in this tab; their events and the tab's exposures carry `qa: true`. */
   forced: ReadonlySet<string>;
+  /** The id the head script bucketed a new visitor with, kept when nothing is stored. */
+  visitorId: string | undefined;
 }
 
 interface Profile {
@@ -267,7 +273,7 @@ async function createRuntime(input: RuntimeInput) {
   let storage = openStorage(input.storageKind, consent, report);
   const [stored, features] = await Promise.all([storage.load(), input.features]);
   const engine = createEngine(rules, new Date(now()).getTimezoneOffset());
-  const profile = profileOf(stored.profile, now());
+  const profile = profileOf(stored.profile, now(), input.visitorId);
   const decide = compileExperiences(rules);
   const preview = previewOf(location.href);
   const stops: Array<() => void> = [];
@@ -336,31 +342,15 @@ async function createRuntime(input: RuntimeInput) {
     pagePath = new URL(url).pathname;
     exposed = new Set();
     goalsMet = new Set();
-    const query = Object.fromEntries(new URL(url).searchParams);
-    const utm = parseUtm(query);
-    const clickId = parseClickId(query);
-    const { session, isNew } = continueSession(profile.session, {
-      now: now(), timeoutMinutes: rules.tracking.sessionTimeoutMinutes, url, referrer: first ? referrer : "",
-      utm, ...(clickId && { clickId }), newId: randomId, classify: classifyReferrer,
-    });
+    const { session, isNew, events } = pageView(rules, url, first ? referrer : "", profile.session, now());
     if (isNew && profile.session) profile.visitor = { ...profile.visitor, lastSeen: profile.session.lastActivity };
     if (isNew) save("visitor", profile.visitor);
     profile.session = session;
-    record("pageview", { title: document.title });
-    const search = searchFromUrl(url, rules.tracking.searchParams);
-    if (search) record("search", { query: search });
+    for (const [type, props] of events) record(type, props);
   }
 
   function environment(): Environment {
-    const { lastActivity: _, ...session } = profile.session as SessionState;
-    return {
-      now: now(),
-      page: parsePage(pageUrl, document.title, referrer, metaTags(document)),
-      session,
-      visitor: { ...profile.visitor, sessions: session.number },
-      device: deviceInfo(),
-      traits: profile.traits,
-    };
+    return environmentOf(pageUrl, referrer, profile.session as SessionState, profile.visitor, profile.traits, now());
   }
 
   function evaluate(): void {
@@ -676,16 +666,52 @@ function openStorage(kind: "indexeddb" | "memory" | undefined, consent: ConsentS
   return createStorage({ kind: consent === "granted" && kind !== "memory" ? "indexeddb" : "memory", onError: report });
 }
 
-function profileOf(stored: Record<string, unknown>, now: number): Profile {
+function profileOf(stored: Record<string, unknown>, now: number, newId = randomId()): Profile {
   const object = (value: unknown) => (isObj(value) ? value : {}) as never;
   const visitor = stored.visitor as Profile["visitor"] | undefined;
   return {
-    visitor: typeof visitor?.id === "string" ? visitor : { id: randomId(), firstSeen: now, lastSeen: now },
+    visitor: typeof visitor?.id === "string" ? visitor : { id: newId, firstSeen: now, lastSeen: now },
     ...(isObj(stored.session) && { session: stored.session as unknown as SessionState }),
     traits: object(stored.traits),
     sticky: object(stored.sticky),
     experiences: object(stored.experiences),
   };
+}
+
+/** A page view at `url`: the session it belongs to, and the events it records (the view, and a site search). */
+function pageView(rules: Rules, url: string, referrer: string, previous: SessionState | undefined, at: number) {
+  const query = Object.fromEntries(new URL(url).searchParams);
+  const clickId = parseClickId(query);
+  const continued = continueSession(previous, {
+    now: at, timeoutMinutes: rules.tracking.sessionTimeoutMinutes, url, referrer,
+    utm: parseUtm(query), ...(clickId && { clickId }), newId: randomId, classify: classifyReferrer,
+  });
+  const search = searchFromUrl(url, rules.tracking.searchParams);
+  const events: Array<[string, Record<string, Json>]> = [["pageview", { title: document.title }]];
+  if (search) events.push(["search", { query: search }]);
+  return { ...continued, events };
+}
+
+function environmentOf(url: string, referrer: string, state: SessionState, visitor: Profile["visitor"], traits: Record<string, Json>, at: number): Environment {
+  const { lastActivity: _, ...session } = state;
+  return {
+    now: at,
+    page: parsePage(url, document.title, referrer, metaTags(document)),
+    session,
+    visitor: { ...visitor, sessions: session.number },
+    device: deviceInfo(),
+    traits,
+  };
+}
+
+/** What a first visit's head script knows: this page view alone decides the segments (nothing is stored yet). */
+function firstVisit(rules: Rules, at: number, forced: ReadonlySet<string>): EarlyKnowledge {
+  const visitor = { id: randomId(), firstSeen: at, lastSeen: at };
+  const { session, events } = pageView(rules, location.href, document.referrer, undefined, at);
+  const engine = createEngine(rules, new Date(at).getTimezoneOffset());
+  engine.load(events.map(([type, props]) => ({ ...props, id: randomId(), t: at, type, sid: session.id, path: location.pathname })), undefined);
+  const { context } = engine.evaluate(environmentOf(location.href, document.referrer, session, visitor, {}, at), [], {}, forced);
+  return { visitorId: visitor.id, segments: context.segments, held: [], traits: {} };
 }
 
 // A preview lasts for the tab (sessionStorage), so QA can browse on; an empty `?segmint_preview=` ends it.

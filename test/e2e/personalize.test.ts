@@ -185,6 +185,29 @@ describe("a first-time visitor", () => {
   });
 });
 
+describe("a first-time visitor from a campaign, with inline rules", () => {
+  it("never sees the original headline, and keeps the variant the head script bucketed", async () => {
+    const { context, page } = await newSampledPage(["#hero h1"]);
+    const exposures: Array<{ variant: string }> = [];
+    await page.exposeFunction("__exposure", (e: { variant: string }) => void exposures.push(e));
+    await page.addInitScript(() => {
+      (window as unknown as { segmint: unknown[] }).segmint = [["on", "exposure", (e: unknown) => (window as unknown as { __exposure(e: unknown): void }).__exposure(e)]];
+    });
+    const frames = await openSampled(page, `${server.url}/fixtures/first-visit.html?utm_source=newsletter&utm_campaign=launch`);
+    const parsed = frames.filter((f) => f.els["#hero h1"]);
+    expect(parsed.filter((f) => f.parsing).length, "frames mid-parse with the headline").toBeGreaterThan(3);
+    const shown = parsed.filter((f) => f.els["#hero h1"]?.visibility !== "hidden").map((f) => f.els["#hero h1"]?.text);
+    expect(shown.filter((text) => text === ORIGINAL), "frames showing the original headline").toEqual([]);
+    const variants = new Set(shown.map((text) => text?.slice(-1)));
+    expect(variants.size, `one variant from the first frame on: ${[...variants].join(", ")}`).toBe(1);
+    const [variant] = [...variants] as [string];
+    expect(shown.at(-1)).toBe(`Welcome, launch reader: variant ${variant}`);
+    expect(hiddenMs(frames, "#hero h1")).toBeLessThanOrEqual(2 * PREHIDE_MS);
+    await expect.poll(() => exposures.map((e) => e.variant)).toEqual([variant.toLowerCase()]);
+    await context.close();
+  });
+});
+
 describe("data-segmint-* attributes", () => {
   const selectors = ["#for-members", "#for-others", "#company"];
   const url = () => `${server.url}/fixtures/declarative.html`;
