@@ -137,10 +137,12 @@ export function isParsed(root: Document, element: Element): boolean {
   return false;
 }
 
-// A template change waits for its <template>, which may be parsed after the element it fills.
+// A template change waits for its <template>, which may be parsed after the element it fills — and for its end: the
+// parser inserts a <template> at its start tag and fills its content afterwards, so a clone taken between the two
+// is empty or partial.
 function templatesReady(root: Document, change: Change): boolean {
   const selector = change.template ?? change.insert?.template;
-  return selector === undefined || matching(root, selector).some((t) => t instanceof HTMLTemplateElement);
+  return selector === undefined || matching(root, selector).some((t) => t instanceof HTMLTemplateElement && isParsed(root, t));
 }
 
 function matching(root: Document, selector: string): Element[] {
