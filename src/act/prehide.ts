@@ -1,18 +1,17 @@
 // Pre-hiding for zero flicker: while the page is parsed, elements that a known experience will change are kept
 // invisible (visibility, so nothing shifts) until their change is applied — each for at most `maxMs`. Rules live
 // in a constructed stylesheet: no <style> element and no style attribute, so a strict CSP allows it.
-import { adopt, constructedSheet } from "./styles";
+import { ownSheet } from "./styles";
 
 /** Creates the pre-hider of one page. */
 export function createPrehider(doc: Document) {
-  const sheet = constructedSheet(doc);
+  const sheet = ownSheet(doc);
   const hidden = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let remove = () => {};
 
   function render(): void {
-    if (!sheet) return;
-    sheet.replaceSync(Array.from(hidden, (s) => `${s}{visibility:hidden!important}`).join(""));
+    sheet.replace(Array.from(hidden, (s) => `${s}{visibility:hidden!important}`).join(""));
   }
 
   function revealAll(): void {
@@ -24,10 +23,10 @@ export function createPrehider(doc: Document) {
   return {
     /** Hides `selectors` (invalid ones are skipped) until revealed, never longer than `maxMs` from now. */
     hide(selectors: readonly string[], maxMs: number): void {
-      if (!sheet || selectors.length === 0) return;
+      if (selectors.length === 0) return;
       for (const selector of selectors) if (isSelector(doc, selector)) hidden.add(selector);
       render();
-      remove = adopt(doc, sheet);
+      remove = sheet.attach();
       timer = setTimeout(revealAll, maxMs);
     },
     /** Shows the elements of `selector` again (their change was applied). */

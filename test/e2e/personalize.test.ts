@@ -230,6 +230,23 @@ describe("data-segmint-* attributes", () => {
     await context.close();
   });
 
+  it("show and hide by segment in a browser without constructable stylesheets (Safari before 16.4), through a <style>", async () => {
+    const { context, page } = await newSampledPage(selectors);
+    await page.addInitScript(() => {
+      // Also the frame sampler's own wrapper on the document.
+      delete (Document.prototype as { adoptedStyleSheets?: unknown }).adoptedStyleSheets;
+      delete (document as { adoptedStyleSheets?: unknown }).adoptedStyleSheets;
+    });
+    let frames = await openSampled(page, url());
+    expect(await page.evaluate(() => "adoptedStyleSheets" in document)).toBe(false);
+    expect(firstSeen(frames, "#for-members")?.display).toBe("none");
+    await visit(page, url());
+    frames = await openSampled(page, url());
+    expect(firstSeen(frames, "#for-members")?.display).toBe("block");
+    expect(firstSeen(frames, "#for-others")?.display).toBe("none");
+    await context.close();
+  });
+
   it("render text tokens: the fallback, then the trait once it is set, and the trait from the first frame next time", async () => {
     const { context, page } = await newSampledPage(selectors);
     await visit(page, url());
