@@ -8,18 +8,26 @@ const transpile = () => esbuild({ target: "es2020", tsconfig: "tsconfig.json" })
 // Packages users install with segmint stay imports in the npm builds; everything else is bundled.
 const npmExternal = (id) => id === "idb-keyval" || id === "zod" || id.startsWith("zod/") || id.startsWith("node:");
 
+// Two shared chunks: the zod schema (with the selector parser it uses) apart from everything else. As one chunk, an app
+// that imports createSegmint would keep the schema (and zod) in its first load, because the debug panel's lazy chunk
+// uses it and a bundler splits files, not the halves of a file.
+const npmChunk = (id) =>
+  /[\\/]src[\\/]rules[\\/](schema|selector)\.ts$|[\\/]node_modules[\\/]css-what[\\/]/.test(id) ? "schema" : /[\\/]src[\\/](?!debug[\\/])/.test(id) ? "core" : undefined;
+
 const minify = () =>
   terser({ ecma: 2020, compress: { passes: 3, pure_getters: true }, format: { comments: false } });
 
 export default [
   {
     // npm: `segmint` and `segmint/debug`; createSegmint imports the panel's chunk only when debug() asks for it.
+    // No transitive imports hoisted into the entries: a bare `import "zod"` there would keep all of zod in an app that
+    // never parses rules (a bundler cannot drop an import kept for its side effects).
     input: { segmint: "src/index.ts", debug: "src/debug/index.ts" },
     external: npmExternal,
     plugins: [nodeResolve({ extensions: [".ts", ".js"] }), transpile()],
     output: [
-      { dir: "dist", format: "es", sourcemap: true, entryFileNames: "[name].mjs", chunkFileNames: "chunks/[name]-[hash].mjs" },
-      { dir: "dist", format: "cjs", sourcemap: true, exports: "named", entryFileNames: "[name].cjs", chunkFileNames: "chunks/[name]-[hash].cjs" },
+      { dir: "dist", format: "es", sourcemap: true, entryFileNames: "[name].mjs", chunkFileNames: "chunks/[name]-[hash].mjs", hoistTransitiveImports: false, manualChunks: npmChunk },
+      { dir: "dist", format: "cjs", sourcemap: true, exports: "named", entryFileNames: "[name].cjs", chunkFileNames: "chunks/[name]-[hash].cjs", hoistTransitiveImports: false, manualChunks: npmChunk },
     ],
   },
   {

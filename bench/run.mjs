@@ -26,7 +26,10 @@ const size = await runSizeBench();
 results.size = size;
 const { scriptTag } = size;
 rows.push(["dist/segmint.min.js (script tag), gzip", `${kb(scriptTag.gzip)} (brotli ${kb(scriptTag.brotli)})`, `≤ ${kb(scriptTag.budgetGzip)}`, scriptTag.pass]);
-for (const entry of size.imports) rows.push([`bundle of ${entry.name}`, `${kb(entry.gzip)} gzip, ${kb(entry.brotli)} brotli`, "", undefined]);
+for (const entry of size.imports) {
+  const later = entry.onDemand ? ` (+ ${kb(entry.onDemand.gzip)} gzip on demand)` : "";
+  rows.push([`bundle of ${entry.name}`, `${kb(entry.gzip)} gzip, ${kb(entry.brotli)} brotli${later}`, "", undefined]);
+}
 
 const conditions = await runConditionBench();
 results.conditions = conditions;

@@ -1,7 +1,7 @@
 // Bytes a visitor downloads: the script-tag bundle as built, alone and with each optional bundle it fetches beside
 // itself for rules that use it (separate files, so their sizes add up), and for npm users each typical import bundled
-// the way an app would (esbuild, minified, browser, tree-shaken) next to the peers bundled the same way. gzip -9 and
-// brotli -11.
+// the way an app would (esbuild, minified, browser, tree-shaken) next to the peers bundled the same way, plus
+// createSegmint through Rollup, which splits the debug panel off as Vite apps get it. gzip -9 and brotli -11.
 //
 //   npm run build && node bench/size.mjs
 import { build } from "esbuild";
@@ -49,6 +49,32 @@ async function bundle(source) {
   return result.outputFiles[0].contents;
 }
 
+/**
+ * createSegmint as Rollup (Vite's production bundler) builds an app: the debug panel's dynamic import() becomes a
+ * chunk loaded only when debug() asks for it. esbuild without code splitting (the table above) inlines it.
+ */
+async function rollupCreateSegmint() {
+  const { rollup } = await import("rollup");
+  const { nodeResolve } = await import("@rollup/plugin-node-resolve");
+  const { default: terser } = await import("@rollup/plugin-terser");
+  const entry = "\0entry";
+  const app = await rollup({
+    input: entry,
+    plugins: [
+      { resolveId: (id) => (id === entry ? id : id === "segmint" ? `${ROOT}dist/segmint.mjs` : null), load: (id) => (id === entry ? `export { createSegmint } from "segmint";` : null) },
+      nodeResolve({ browser: true, rootDir: ROOT }),
+    ],
+    onwarn() {},
+  });
+  const { output } = await app.generate({ format: "es", plugins: [terser()] });
+  const chunks = new Map(output.filter((o) => o.type === "chunk").map((o) => [o.fileName, o]));
+  const initial = new Set();
+  const visit = (name) => initial.has(name) || (initial.add(name), chunks.get(name).imports.forEach(visit));
+  visit(output.find((o) => o.isEntry).fileName);
+  const of = (names) => sum(names.map((name) => compressed(Buffer.from(chunks.get(name).code))));
+  return { ...of([...initial]), onDemand: of([...chunks.keys()].filter((name) => !initial.has(name))) };
+}
+
 /** The script-tag bundle against its budget, then each import set; sizes in bytes. */
 export async function runSizeBench() {
   const scriptTag = built("segmint.min.js");
@@ -59,6 +85,7 @@ export async function runSizeBench() {
   const everything = sum([scriptTag, ...OPTIONAL_BUNDLES.map(([file]) => built(file))]);
   imports.push({ name: "script tag: segmint.min.js + every optional bundle", ...everything });
   for (const [name, source] of ENTRIES) imports.push({ name, ...compressed(await bundle(source)) });
+  imports.splice(OPTIONAL_BUNDLES.length + 2, 0, { name: "segmint: import { createSegmint }, Rollup/Vite (debug panel split off)", ...(await rollupCreateSegmint()) });
   return { scriptTag: { ...scriptTag, budgetGzip: SCRIPT_BUDGET, pass: scriptTag.gzip <= SCRIPT_BUDGET }, imports };
 }
 
@@ -68,5 +95,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { scriptTag, imports } = await runSizeBench();
   console.log(`dist/segmint.min.js: ${kb(scriptTag.gzip)} gzip, ${kb(scriptTag.brotli)} brotli (budget ${kb(SCRIPT_BUDGET)} gzip: ${scriptTag.pass ? "PASS" : "FAIL"})`);
   const width = Math.max(...imports.map((row) => row.name.length));
-  for (const row of imports) console.log(`${row.name.padEnd(width)} ${kb(row.gzip).padStart(8)} gzip ${kb(row.brotli).padStart(8)} brotli ${kb(row.bytes).padStart(9)} min`);
+  for (const row of imports) {
+    const later = row.onDemand ? ` (+ ${kb(row.onDemand.gzip)} gzip on demand)` : "";
+    console.log(`${row.name.padEnd(width)} ${kb(row.gzip).padStart(8)} gzip ${kb(row.brotli).padStart(8)} brotli ${kb(row.bytes).padStart(9)} min${later}`);
+  }
 }

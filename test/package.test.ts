@@ -25,6 +25,18 @@ describe("the package", () => {
     expect(() => sm.track("x")).not.toThrow();
   });
 
+  it("createSegmint's code imports neither zod nor the debug panel statically, so apps can leave both out", async () => {
+    const { readFileSync } = await import("node:fs");
+    const read = (file: string) => readFileSync(new URL(`../dist/${file}`, import.meta.url), "utf8");
+    const statics = (code: string) => Array.from(code.matchAll(/^(?:import|export)\b[^;]*?from\s*['"]([^'"]+)['"]/gm), (m) => m[1] as string);
+    const core = statics(read("segmint.mjs")).find((spec) => spec.includes("/core-")) as string;
+    expect(core, "segmint.mjs re-exports the core chunk").toBeDefined();
+    const coreCode = read(core.replace(/^\.\//, ""));
+    expect(statics(coreCode).filter((spec) => spec === "zod" || spec.includes("schema") || spec.includes("debug"))).toEqual([]);
+    expect(coreCode).toContain("import('../debug.mjs')");
+    expect(read("segmint.mjs")).not.toMatch(/^import\s+['"]zod['"]/m);
+  });
+
   it("the exports map points at files the build wrote", async () => {
     const { existsSync, readFileSync } = await import("node:fs");
     const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
