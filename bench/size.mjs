@@ -14,7 +14,7 @@ export const SCRIPT_BUDGET = 16 * 1024;
 
 /** One entry per typical import: what an app's bundle holds when it uses that API. */
 const ENTRIES = [
-  ["segmint: import { createSegmint }", `export { createSegmint } from "segmint";`],
+  ["segmint: import { createSegmint } (esbuild inlines the debug panel's import())", `export { createSegmint } from "segmint";`],
   ["segmint: import { evalCondition }", `export { evalCondition } from "segmint";`],
   ["@growthbook/growthbook: import { GrowthBook }", `export { GrowthBook } from "@growthbook/growthbook";`],
   ["@growthbook/growthbook: import { evalCondition }", `export { evalCondition } from "@growthbook/growthbook";`],
