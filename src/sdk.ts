@@ -1,5 +1,5 @@
 // createSegmint: the one place that wires rules, collectors, storage and the DOM side together (DESIGN §4).
-import { createEngine, type Archive, type Environment, type SegmentExplanation } from "./rules/engine";
+import { createEngine, type Archive, type Engine, type Environment, type SegmentExplanation } from "./rules/engine";
 import { compileExperiences, type ExperienceDecision, type ExperienceHistory, type Preview } from "./rules/experiences";
 import { classifyReferrer, parseClickId, parsePage, parseUtm } from "./rules/referrer";
 import { templatePaths } from "./rules/template";
@@ -140,7 +140,8 @@ function browserSegmint(options: SegmintOptions, sources: readonly FeatureSource
   // No snapshot: nothing was stored for this visitor (a first visit), so this page alone decides their segments and
   // synchronously available rules personalize it before first paint too. The runtime keeps this visitor id, so
   // bucketing agrees; if history did exist after all (localStorage cleared), the runtime reconciles.
-  const known = snapshot ?? (early && firstVisit(early.rules, now(), forced));
+  const first = snapshot || !early ? undefined : firstVisit(early.rules, now(), forced);
+  const known = snapshot ?? first?.known;
   if (early) {
     page.adopt(early.rules);
     if (known) page.start(early.rules, known, deviceInfo(), now(), previewOf(location.href));
@@ -153,7 +154,7 @@ function browserSegmint(options: SegmintOptions, sources: readonly FeatureSource
     rules = loaded.rules;
     const features = loadFeatures(sources, loaded.rules, report);
     const consent = consentOf(options.consent, loaded.rules.tracking.consent);
-    const created = await createRuntime({ loaded, consent, now, emitter, report, storageKind: options.storage, page, features, forced, visitorId: known?.visitorId });
+    const created = await createRuntime({ loaded, consent, now, emitter, report, storageKind: options.storage, page, features, forced, visitorId: known?.visitorId, engine: first?.engine });
     if (destroyed) return created.destroy();
     runtime = created;
     for (const call of waiting.splice(0)) call(created);
@@ -257,6 +258,8 @@ interface RuntimeInput {
   forced: ReadonlySet<string>;
   /** The id the head script bucketed a new visitor with, kept when nothing is stored. */
   visitorId: string | undefined;
+  /** The engine the head script already compiled for a first visit (it is reloaded with the stored history). */
+  engine: Engine | undefined;
 }
 
 interface Profile {
@@ -272,7 +275,7 @@ async function createRuntime(input: RuntimeInput) {
   let consent = input.consent;
   let storage = openStorage(input.storageKind, consent, report);
   const [stored, features] = await Promise.all([storage.load(), input.features]);
-  const engine = createEngine(rules, new Date(now()).getTimezoneOffset());
+  const engine = input.engine ?? createEngine(rules, new Date(now()).getTimezoneOffset());
   const profile = profileOf(stored.profile, now(), input.visitorId);
   const decide = compileExperiences(rules);
   const preview = previewOf(location.href);
@@ -705,13 +708,13 @@ function environmentOf(url: string, referrer: string, state: SessionState, visit
 }
 
 /** What a first visit's head script knows: this page view alone decides the segments (nothing is stored yet). */
-function firstVisit(rules: Rules, at: number, forced: ReadonlySet<string>): EarlyKnowledge {
+function firstVisit(rules: Rules, at: number, forced: ReadonlySet<string>): { known: EarlyKnowledge; engine: Engine } {
   const visitor = { id: randomId(), firstSeen: at, lastSeen: at };
   const { session, events } = pageView(rules, location.href, document.referrer, undefined, at);
   const engine = createEngine(rules, new Date(at).getTimezoneOffset());
   engine.load(events.map(([type, props]) => ({ ...props, id: randomId(), t: at, type, sid: session.id, path: location.pathname })), undefined);
   const { context } = engine.evaluate(environmentOf(location.href, document.referrer, session, visitor, {}, at), [], {}, forced);
-  return { visitorId: visitor.id, segments: context.segments, held: [], traits: {} };
+  return { known: { visitorId: visitor.id, segments: context.segments, held: [], traits: {} }, engine };
 }
 
 // A preview lasts for the tab (sessionStorage), so QA can browse on; an empty `?segmint_preview=` ends it.

@@ -225,40 +225,50 @@ describe("storage that fails", () => {
   const BEFORE = ["pageview", "exposure", "before"];
   const track = (p: Page, type: string) => p.evaluate((t) => (window as unknown as { segmint: Sm }).segmint.track(t), type);
 
+  const url = () => `${server.url}/fixtures/fault.html`;
+  /** A new tab of `context` that serves the fault page. */
+  async function faultTab(context: BrowserContext): Promise<Page> {
+    const tab = await context.newPage();
+    await tab.route(url(), (route) => route.fulfill({ contentType: "text/html", body: page }));
+    return tab;
+  }
+
   /** A first visit that stores a pageview and a `before` event for real, in the context `opened` will reuse. */
   async function visitBefore(context: BrowserContext): Promise<void> {
-    const first = await context.newPage();
-    const url = `${server.url}/fixtures/fault.html`;
-    await first.route(url, (route) => route.fulfill({ contentType: "text/html", body: page }));
-    await first.goto(url);
+    const first = await faultTab(context);
+    await first.goto(url());
     await ready(first);
     await track(first, "before");
     await expect.poll(() => storedTypes(first)).toEqual(BEFORE);
     await first.close();
   }
 
-  /** Opens the fault page in a context that already has a stored visit, with `fault` installed before any script. */
-  async function openAfterVisit(fault: () => void, setup?: (p: Page) => Promise<unknown>): Promise<Opened> {
+  /**
+   * Opens the fault page in a context that already has a stored visit: `afterVisit` may then damage what was stored,
+   * `fault` is installed before any script of the page, `setup` runs just before it loads.
+   */
+  async function openAfterVisit(
+    fault?: () => void,
+    setup?: (p: Page) => Promise<unknown>,
+    afterVisit?: (context: BrowserContext) => Promise<unknown>,
+  ): Promise<Opened> {
     const context = await browser.newContext();
     await visitBefore(context);
-    const p = await context.newPage();
+    await afterVisit?.(context);
+    const p = await faultTab(context);
     const opened: Opened = { page: p, context, warnings: [], errors: [] };
     p.on("console", (m) => m.type() === "warning" && m.text().startsWith("[segmint]") && opened.warnings.push(m.text()));
     p.on("pageerror", (error) => opened.errors.push(String(error)));
-    const url = `${server.url}/fixtures/fault.html`;
-    await p.route(url, (route) => route.fulfill({ contentType: "text/html", body: page }));
-    await p.addInitScript(fault);
+    if (fault) await p.addInitScript(fault);
     await setup?.(p);
-    await p.goto(url);
+    await p.goto(url());
     return opened;
   }
 
   /** The next visit, storage healthy again: what was stored before the fault is all still there. */
   async function expectNothingLost({ context }: Opened): Promise<string[]> {
-    const later = await context.newPage();
-    const url = `${server.url}/fixtures/fault.html`;
-    await later.route(url, (route) => route.fulfill({ contentType: "text/html", body: page }));
-    await later.goto(url);
+    const later = await faultTab(context);
+    await later.goto(url());
     await ready(later);
     const types = await storedTypes(later);
     expect(types.slice(0, BEFORE.length)).toEqual(BEFORE);
@@ -377,33 +387,27 @@ describe("storage that fails", () => {
   });
 
   it("corrupt stored values: skipped with one SEGMINT_STORAGE_CORRUPT, everything readable kept", async () => {
-    const context = await browser.newContext();
-    await visitBefore(context);
-    const vandal = await context.newPage();
-    await vandal.goto(`${server.url}/fixtures/sent.html`);
-    await vandal.evaluate(
-      () =>
-        new Promise<void>((resolve, reject) => {
-          const request = indexedDB.open("segmint-events");
-          request.onsuccess = () => {
-            const tx = request.result.transaction("keyval", "readwrite");
-            tx.objectStore("keyval").put("not an event", [1, "junk-a"]);
-            tx.objectStore("keyval").put({ t: "yesterday" }, [2, "junk-b"]);
-            tx.oncomplete = () => (request.result.close(), resolve());
-            tx.onerror = () => reject(tx.error);
-          };
-          request.onerror = () => reject(request.error);
-        }),
-    );
-    await vandal.close();
-    const p = await context.newPage();
-    const opened: Opened = { page: p, context, warnings: [], errors: [] };
-    p.on("console", (m) => m.type() === "warning" && m.text().startsWith("[segmint]") && opened.warnings.push(m.text()));
-    p.on("pageerror", (error) => opened.errors.push(String(error)));
-    const url = `${server.url}/fixtures/fault.html`;
-    await p.route(url, (route) => route.fulfill({ contentType: "text/html", body: page }));
+    const opened = await openAfterVisit(undefined, undefined, async (context) => {
+      const vandal = await context.newPage();
+      await vandal.goto(`${server.url}/fixtures/sent.html`);
+      await vandal.evaluate(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const request = indexedDB.open("segmint-events");
+            request.onsuccess = () => {
+              const tx = request.result.transaction("keyval", "readwrite");
+              tx.objectStore("keyval").put("not an event", [1, "junk-a"]);
+              tx.objectStore("keyval").put({ t: "yesterday" }, [2, "junk-b"]);
+              tx.oncomplete = () => (request.result.close(), resolve());
+              tx.onerror = () => reject(tx.error);
+            };
+            request.onerror = () => reject(request.error);
+          }),
+      );
+      await vandal.close();
+    });
+    const { page: p } = opened;
     try {
-      await p.goto(url);
       await ready(p);
       expectOneWarning(opened, "SEGMINT_STORAGE_CORRUPT");
       expect(await p.evaluate(() => (window as unknown as { segmint: Sm }).segmint.context().visitor.pageviews)).toBe(2);
@@ -411,7 +415,7 @@ describe("storage that fails", () => {
       await expectPageWorks(opened);
       await expectNothingLost(opened);
     } finally {
-      await context.close();
+      await opened.context.close();
     }
   });
 });
